@@ -1,0 +1,126 @@
+"""Command line: ``gdviewer`` opens the window, ``gdviewer run …`` trains headless.
+
+The headless run reproduces the tutorial: with no flags it prints the same per-epoch lines
+as the tutorial's batch loop. Exit status: 0 finished, 2 bad arguments or data, 3 diverged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Sequence
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_DIVERGED = 3
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    from gdviewer.core.config import ALGORITHMS, OPTIMIZERS, DataConfig, RunConfig
+
+    run, data = RunConfig(), DataConfig()
+    p = argparse.ArgumentParser(
+        prog="gdviewer run",
+        description="Train y = w·x + b headless and print one line per epoch, like the tutorial.")
+    g = p.add_argument_group("training")
+    g.add_argument("--algorithm", choices=ALGORITHMS, default=run.algorithm)
+    g.add_argument("--batch-size", type=int, default=run.batch_size, metavar="B",
+                   help="samples per step for minibatch (default %(default)s)")
+    g.add_argument("--optimizer", choices=OPTIMIZERS, default=run.optimizer,
+                   help="gd is the tutorial's hand-written update (default %(default)s)")
+    g.add_argument("--lr", type=float, default=run.lr, help="learning rate (default %(default)s)")
+    g.add_argument("--momentum", type=float, default=run.momentum, help="for momentum/nesterov (default %(default)s)")
+    g.add_argument("--beta1", type=float, default=run.beta1, help="Adam (default %(default)s)")
+    g.add_argument("--beta2", type=float, default=run.beta2, help="Adam (default %(default)s)")
+    g.add_argument("--alpha", type=float, default=run.alpha, help="RMSprop smoothing (default %(default)s)")
+    g.add_argument("--eps", type=float, default=run.eps, help="Adam/RMSprop/Adagrad (default %(default)s)")
+    g.add_argument("--epochs", type=int, default=run.epochs, help="(default %(default)s)")
+    g.add_argument("--init-w", type=float, default=run.init_w, metavar="W", help="(default %(default)s)")
+    g.add_argument("--init-b", type=float, default=run.init_b, metavar="B", help="(default %(default)s)")
+    g.add_argument("--shuffle", action="store_true", help="shuffle samples each epoch")
+    g.add_argument("--shuffle-seed", type=int, default=run.shuffle_seed, metavar="S")
+    d = p.add_argument_group("data (synthetic unless --data-csv)")
+    d.add_argument("--seed", type=int, default=data.seed, help="(default %(default)s)")
+    d.add_argument("--slope", type=float, default=data.slope, help="(default %(default)s)")
+    d.add_argument("--intercept", type=float, default=data.intercept, help="(default %(default)s)")
+    d.add_argument("--noise", type=float, default=data.noise, help="(default %(default)s)")
+    d.add_argument("--x-start", type=float, default=data.x_start, help="(default %(default)s)")
+    d.add_argument("--x-stop", type=float, default=data.x_stop, help="(default %(default)s)")
+    d.add_argument("--x-step", type=float, default=data.x_step, help="(default %(default)s)")
+    d.add_argument("--n-points", type=int, default=None, help="evenly spaced points instead of --x-step")
+    d.add_argument("--data-csv", metavar="PATH", help="two numeric columns x, y (header optional)")
+    o = p.add_argument_group("output")
+    o.add_argument("--history-csv", metavar="PATH", help="write every step to this CSV file")
+    o.add_argument("--quiet", action="store_true", help="print only the summary line")
+    return p
+
+
+def run_headless(argv: Sequence[str]) -> int:
+    """``gdviewer run``: train to the end and report like the tutorial."""
+    from gdviewer.core.config import DataConfig, RunConfig
+    from gdviewer.core.data import load_csv, synthetic
+    from gdviewer.core.errors import ConfigError, DataError
+    from gdviewer.core.trainer import RunStatus, train
+
+    parser = _run_parser()
+    args = parser.parse_args(list(argv))
+    try:
+        if args.data_csv:
+            dataset = load_csv(args.data_csv)
+        else:
+            dataset = synthetic(DataConfig(
+                slope=args.slope, intercept=args.intercept, noise=args.noise, x_start=args.x_start,
+                x_stop=args.x_stop, x_step=args.x_step, n_points=args.n_points, seed=args.seed))
+        config = RunConfig(
+            algorithm=args.algorithm, batch_size=args.batch_size, optimizer=args.optimizer, lr=args.lr,
+            momentum=args.momentum, beta1=args.beta1, beta2=args.beta2, alpha=args.alpha, eps=args.eps,
+            epochs=args.epochs, init_w=args.init_w, init_b=args.init_b, shuffle=args.shuffle,
+            shuffle_seed=args.shuffle_seed).validate(dataset.n)
+    except (ConfigError, DataError) as exc:
+        parser.exit(EXIT_USAGE, f"gdviewer run: error: {exc}\n")
+    history, trainer = train(dataset, config)
+    if not args.quiet:
+        epochs = history.epoch
+        ends = list(_epoch_ends(epochs))
+        starts = history.epoch_loss
+        for e, last in ends:
+            first = last - int((epochs[: last + 1] == e).sum()) + 1
+            print(f"{e}, \t{float(starts[first])}, \t{float(history.w[last])}, \t{float(history.b[last])}")
+    surface = trainer.surface
+    w_opt, b_opt = surface.optimum
+    final = trainer.params
+    final_loss = float(surface.loss(*final)) if all(map(math.isfinite, final)) else math.inf
+    print(f"final: loss {final_loss:.6g}, w {final[0]:.6g}, b {final[1]:.6g} | least squares: "
+          f"w* {w_opt:.6g}, b* {b_opt:.6g}, loss {surface.min_loss:.6g} | "
+          f"{trainer.status.value} after {trainer.steps_done} steps")
+    if args.history_csv:
+        try:
+            history.to_csv(args.history_csv)
+        except OSError as exc:
+            parser.exit(EXIT_USAGE, f"gdviewer run: error: cannot write {args.history_csv}: {exc.strerror or exc}\n")
+    if trainer.status is RunStatus.DIVERGED:
+        print(f"gdviewer run: {trainer.message}", file=sys.stderr)
+        return EXIT_DIVERGED
+    return EXIT_OK
+
+
+def _epoch_ends(epochs) -> list[tuple[int, int]]:
+    """(epoch, index of its last step) for each epoch present in ``epochs``."""
+    import numpy as np
+
+    if len(epochs) == 0:
+        return []
+    change = np.flatnonzero(np.diff(epochs))
+    lasts = np.append(change, len(epochs) - 1)
+    return [(int(epochs[i]), int(i)) for i in lasts]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``gdviewer`` and ``python -m gdviewer``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "run":
+        return run_headless(argv[1:])
+    from gdviewer.ui.app import run_app
+
+    return run_app(argv)

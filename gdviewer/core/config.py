@@ -1,0 +1,218 @@
+"""Run and data configuration as frozen, validated dataclasses.
+
+Configs are values: the UI edits a copy, the CLI builds one from flags, a session file stores
+``to_dict()``. ``validate()`` raises :class:`ConfigError` naming the field and the allowed
+values, so every front end shows the same message.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from gdviewer.core.errors import ConfigError
+
+SCHEMA_VERSION = 1
+
+ALGORITHMS: tuple[str, ...] = ("batch", "stochastic", "minibatch")
+OPTIMIZERS: tuple[str, ...] = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")
+
+#: Human-readable names, shared by the CLI help and the UI.
+ALGORITHM_LABELS: dict[str, str] = {
+    "batch": "Batch GD",
+    "stochastic": "Stochastic GD",
+    "minibatch": "Mini-batch GD",
+}
+OPTIMIZER_LABELS: dict[str, str] = {
+    "gd": "GD (tutorial update)",
+    "sgd": "torch.optim.SGD",
+    "momentum": "SGD + momentum",
+    "nesterov": "SGD + Nesterov",
+    "adam": "Adam",
+    "rmsprop": "RMSprop",
+    "adagrad": "Adagrad",
+}
+
+#: Limits that keep a run finite in memory and time (a teaching tool, not a cluster).
+MAX_POINTS = 10_000_000
+MAX_EPOCHS = 1_000_000
+#: Most steps in one run: every step is kept (52 bytes each), so this bounds memory at ~0.5 GB.
+MAX_TOTAL_STEPS = 10_000_000
+MAX_ABS_PARAM = 1e12
+
+
+def _finite(field: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(field, f"must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ConfigError(field, f"must be a finite number, got {value}")
+    return value
+
+
+def _integer(field: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise ConfigError(field, f"must be a whole number from {low} to {high}, got {value!r}")
+    if not low <= value <= high:
+        raise ConfigError(field, f"must be a whole number from {low} to {high}, got {value}")
+    return value
+
+
+def _whole_floats_to_int(config: Any, names: tuple[str, ...]) -> None:
+    """Store a whole float given for a count (20.0) as an int: validate() accepts it, torch needs int."""
+    for name in names:
+        value = getattr(config, name)
+        if isinstance(value, float) and value.is_integer():
+            object.__setattr__(config, name, int(value))
+
+
+def _in_range(field: str, value: Any, low: float, high: float, *, low_open: bool = False,
+              high_open: bool = False) -> float:
+    v = _finite(field, value)
+    bad_low = v <= low if low_open else v < low
+    bad_high = v >= high if high_open else v > high
+    if bad_low or bad_high:
+        lo = "(" if low_open else "["
+        hi = ")" if high_open else "]"
+        raise ConfigError(field, f"must be in {lo}{low:g}, {high:g}{hi}, got {v:g}")
+    return v
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Synthetic data as in the tutorial: ``y = slope·x + intercept + noise·N(0, 1)``.
+
+    With the defaults and ``n_points=None`` the data are exactly the tutorial's
+    ``torch.manual_seed(42); X = torch.arange(-5, 5, 0.1).view(-1, 1);
+    Y = -5 * X + 0.4 * torch.randn(X.size())``. ``n_points`` switches from a step to a count
+    of evenly spaced points from ``x_start`` to ``x_stop`` inclusive.
+    """
+
+    slope: float = -5.0
+    intercept: float = 0.0
+    noise: float = 0.4
+    x_start: float = -5.0
+    x_stop: float = 5.0
+    x_step: float = 0.1
+    n_points: int | None = None
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        _whole_floats_to_int(self, ("n_points", "seed"))
+
+    def validate(self) -> DataConfig:
+        """Return self if every field is valid, else raise :class:`ConfigError`."""
+        _in_range("slope", self.slope, -1e6, 1e6)
+        _in_range("intercept", self.intercept, -1e6, 1e6)
+        _in_range("noise", self.noise, 0.0, 1e6)
+        _in_range("x_start", self.x_start, -1e6, 1e6)
+        _in_range("x_stop", self.x_stop, -1e6, 1e6)
+        if self.x_stop <= self.x_start:
+            raise ConfigError("x_stop", f"must be greater than x_start ({self.x_start:g})")
+        _integer("seed", self.seed, 0, 2**63 - 1)
+        if self.n_points is None:
+            step = _in_range("x_step", self.x_step, 0.0, 1e6, low_open=True)
+            ratio = (self.x_stop - self.x_start) / step
+            if not math.isfinite(ratio):  # a tiny step overflows the count to infinity
+                raise ConfigError("x_step", f"gives more than {MAX_POINTS:,} points; make it larger")
+            count = math.ceil(ratio)
+            if count < 2:
+                raise ConfigError("x_step", "gives fewer than 2 points; make it smaller")
+            if count > MAX_POINTS:
+                raise ConfigError("x_step", f"gives {count:,} points; the limit is {MAX_POINTS:,}")
+        else:
+            _integer("n_points", self.n_points, 2, MAX_POINTS)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DataConfig:
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One training run: algorithm, optimiser with its hyperparameters, and start point.
+
+    Defaults are the tutorial's batch run: batch GD with the hand-written update, lr 0.1,
+    20 epochs, from w = −10, b = −20.
+    """
+
+    algorithm: str = "batch"
+    batch_size: int = 10
+    optimizer: str = "gd"
+    lr: float = 0.1
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    alpha: float = 0.99
+    eps: float = 1e-8
+    epochs: int = 20
+    init_w: float = -10.0
+    init_b: float = -20.0
+    shuffle: bool = False
+    shuffle_seed: int = 0
+
+    def __post_init__(self) -> None:
+        _whole_floats_to_int(self, ("batch_size", "epochs", "shuffle_seed"))
+
+    def validate(self, n_points: int | None = None) -> RunConfig:
+        """Return self if valid for a data set of ``n_points`` samples, else raise."""
+        if self.algorithm not in ALGORITHMS:
+            raise ConfigError("algorithm", f"must be one of {', '.join(ALGORITHMS)}, got {self.algorithm!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ConfigError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
+        _in_range("lr", self.lr, 0.0, 1e6, low_open=True)
+        _in_range("momentum", self.momentum, 0.0, 1.0, high_open=True)
+        _in_range("beta1", self.beta1, 0.0, 1.0, high_open=True)
+        _in_range("beta2", self.beta2, 0.0, 1.0, high_open=True)
+        _in_range("alpha", self.alpha, 0.0, 1.0, high_open=True)
+        _in_range("eps", self.eps, 0.0, 1.0, low_open=True)
+        _integer("epochs", self.epochs, 1, MAX_EPOCHS)
+        _in_range("init_w", self.init_w, -MAX_ABS_PARAM, MAX_ABS_PARAM)
+        _in_range("init_b", self.init_b, -MAX_ABS_PARAM, MAX_ABS_PARAM)
+        _integer("shuffle_seed", self.shuffle_seed, 0, 2**63 - 1)
+        if not isinstance(self.shuffle, bool):
+            raise ConfigError("shuffle", f"must be true or false, got {self.shuffle!r}")
+        if self.optimizer == "nesterov" and self.momentum <= 0:
+            raise ConfigError("momentum", "must be above 0 for Nesterov momentum")
+        high = n_points if n_points is not None else MAX_POINTS
+        if self.algorithm == "minibatch":
+            _integer("batch_size", self.batch_size, 1, high)
+        else:
+            _integer("batch_size", self.batch_size, 1, MAX_POINTS)
+        if n_points is not None and n_points < 2:
+            raise ConfigError("data", f"needs at least 2 points, got {n_points}")
+        if n_points is not None:
+            per_epoch = {"batch": 1, "stochastic": n_points}.get(self.algorithm, -(-n_points // self.batch_size))
+            total = per_epoch * self.epochs
+            if total > MAX_TOTAL_STEPS:
+                raise ConfigError("epochs", f"gives {total:,} steps ({per_epoch:,} per epoch); a run can take at most "
+                                  f"{MAX_TOTAL_STEPS:,} steps, so use at most {MAX_TOTAL_STEPS // per_epoch:,} epochs")
+        return self
+
+    def with_changes(self, **changes: Any) -> RunConfig:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
+        return _from_dict(cls, data)
+
+
+def _from_dict(cls: type, data: dict[str, Any]) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(cls.__name__, f"must be an object, got {type(data).__name__}")
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(unknown[0], f"is not a {cls.__name__} field (known: {', '.join(sorted(known))})")
+    return cls(**data)

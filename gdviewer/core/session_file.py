@@ -1,0 +1,87 @@
+"""Session files: versioned JSON holding the data settings and the run settings.
+
+Presets use the same ``data`` / ``run`` objects. Reading never raises anything but
+:class:`DataError` with a message that says what is wrong, so a caller can show it and keep
+its current session.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gdviewer.core.config import DataConfig, RunConfig
+from gdviewer.core.errors import ConfigError, DataError
+
+FORMAT = "gdviewer-session"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """What a session file or a preset describes."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+    name: str = ""
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, "version": VERSION, "name": self.name, "description": self.description,
+                "data": self.data.to_dict(), "run": self.run.to_dict()}
+
+
+def spec_from_dict(obj: Any, where: str = "session") -> SessionSpec:
+    """Build and validate a SessionSpec from parsed JSON; DataError on any problem."""
+    if not isinstance(obj, dict):
+        raise DataError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+    fmt = obj.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise DataError(f"{where}: not a gdviewer session (format {fmt!r})")
+    version = obj.get("version", VERSION)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DataError(f"{where}: version must be a whole number, got {version!r}")
+    if version > VERSION:
+        raise DataError(f"{where}: written by a newer gdviewer (session version {version}; this one reads "
+                        f"up to {VERSION}). Update gdviewer to open it.")
+    try:
+        data = DataConfig.from_dict(obj.get("data", {})).validate()
+        run = RunConfig.from_dict(obj.get("run", {}))
+        n = None if data is None else _count(data)
+        run.validate(n)
+    except ConfigError as exc:
+        raise DataError(f"{where}: invalid setting {exc}") from None
+    except TypeError as exc:
+        raise DataError(f"{where}: invalid settings ({exc})") from None
+    name = obj.get("name", "")
+    description = obj.get("description", "")
+    return SessionSpec(data=data, run=run, name=str(name), description=str(description))
+
+
+def _count(data: DataConfig) -> int:
+    from gdviewer.core.data import synthetic
+
+    return synthetic(data).n
+
+
+def load_session(path: str | Path) -> SessionSpec:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; is this a session file?") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    return spec_from_dict(obj, str(path))
+
+
+def save_session(path: str | Path, spec: SessionSpec) -> None:
+    Path(path).write_text(json.dumps(spec.to_dict(), indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,1 @@
+"""The window: PySide6 + pyqtgraph. Holds no maths; talks to training through Session."""

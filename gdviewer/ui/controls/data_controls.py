@@ -1,0 +1,134 @@
+"""Data controls: the synthetic line's slope, intercept, noise, x range, points and seed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from gdviewer.core.config import DataConfig
+from gdviewer.core.errors import ConfigError
+from gdviewer.ui.controls.fields import ERROR_STYLE, NumberField
+
+
+class DataControls(QGroupBox):
+    """Edits a DataConfig; Regenerate (or Enter) emits ``data_requested`` with it."""
+
+    data_requested = Signal(object)  # DataConfig
+    validity_changed = Signal(bool)
+
+    def __init__(self, config: DataConfig, parent: QWidget | None = None) -> None:
+        super().__init__("Data", parent)
+        self._config = config
+        self.valid = True
+        form = QFormLayout(self)
+        self.form = form
+        self.fields: dict[str, NumberField] = {}
+
+        def add(name: str, label: str, kind: type = float, tip: str = "") -> NumberField:
+            f = NumberField(name, label, kind, tip)
+            self.fields[name] = f
+            f.edited.connect(self._validate)
+            f.edit.returnPressed.connect(self.apply)
+            form.addRow(label, f)
+            return f
+
+        add("slope", "True slope", float, "The slope of the line the data are drawn from")
+        add("intercept", "True intercept", float, "Where the true line crosses x = 0")
+        add("noise", "Noise σ", float, "Standard deviation of the Gaussian noise added to y")
+        add("x_start", "x from", float, "First x value")
+        add("x_stop", "x to", float, "x values stop before this (with a step) or end here (with a count)")
+        self.spacing = QComboBox()
+        self.spacing.addItem("step", "step")
+        self.spacing.addItem("number of points", "count")
+        self.spacing.setAccessibleName("x spacing")
+        self.spacing.setToolTip("Space x by a fixed step (the tutorial: 0.1) or by a number of points")
+        form.addRow("x spacing", self.spacing)
+        add("x_step", "x step", float, "Distance between neighbouring x values")
+        add("n_points", "Points", int, "How many evenly spaced x values")
+        add("seed", "Seed", int, "Random seed of the noise: same seed, same data")
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        form.addRow(self.general_error)
+        self.source = QLabel()
+        self.source.setWordWrap(True)
+        form.addRow(self.source)
+        buttons = QHBoxLayout()
+        self.regenerate = QPushButton("Regenerate")
+        self.regenerate.setToolTip("Draw the data again with these settings (resets the run)")
+        self.new_seed = QPushButton("New noise")
+        self.new_seed.setToolTip("Same line, fresh noise: the seed goes up by one")
+        buttons.addWidget(self.regenerate)
+        buttons.addWidget(self.new_seed)
+        form.addRow(buttons)
+        self.regenerate.clicked.connect(self.apply)
+        self.new_seed.clicked.connect(self._next_seed)
+        self.spacing.currentIndexChanged.connect(self._validate)
+        self.set_config(config)
+
+    def set_config(self, config: DataConfig, source: str = "synthetic", n: int | None = None) -> None:
+        self._config = config
+        self.spacing.blockSignals(True)
+        self.spacing.setCurrentIndex(1 if config.n_points is not None else 0)
+        self.spacing.blockSignals(False)
+        for name, f in self.fields.items():
+            value = getattr(config, name)
+            if name == "n_points" and value is None:
+                value = n if n is not None else 100
+            f.set_value(value)
+        self.source.setText(f"Using {n:,} points from {source}" if source != "synthetic" and n else "")
+        self._validate()
+
+    def current_config(self) -> DataConfig | None:
+        """The config the fields describe, or None if a field is invalid."""
+        return self._validate()
+
+    def apply(self) -> None:
+        config = self._validate()
+        if config is not None:
+            self.data_requested.emit(config)
+
+    def _next_seed(self) -> None:
+        f = self.fields["seed"]
+        try:
+            f.set_value(int(f.value()) + 1)
+        except ConfigError:
+            f.set_value(self._config.seed + 1)
+        self.apply()
+
+    def _validate(self) -> DataConfig | None:
+        by_count = self.spacing.currentData() == "count"
+        self.form.setRowVisible(self.fields["x_step"], not by_count)
+        self.form.setRowVisible(self.fields["n_points"], by_count)
+        values: dict[str, object] = {}
+        errors: dict[str, str] = {}
+        for name, f in self.fields.items():
+            if name == ("x_step" if by_count else "n_points"):
+                continue
+            try:
+                values[name] = f.value()
+            except ConfigError as exc:
+                errors[name] = exc.message
+        if not by_count:
+            values["n_points"] = None
+        config: DataConfig | None = None
+        general = ""
+        if not errors:
+            try:
+                config = DataConfig(**values).validate()
+            except ConfigError as exc:
+                if exc.field in self.fields:
+                    errors[exc.field] = exc.message
+                else:
+                    general = str(exc)
+        for name, f in self.fields.items():
+            f.set_error(errors.get(name))
+        self.general_error.setText(general)
+        self.general_error.setVisible(bool(general))
+        valid = config is not None
+        self.regenerate.setEnabled(valid)
+        self.new_seed.setEnabled(valid)
+        if valid != self.valid:
+            self.valid = valid
+            self.validity_changed.emit(valid)
+        return config

@@ -1,0 +1,119 @@
+"""Form fields that validate as the user types and show the engine's message beside them."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from gdviewer.core.errors import ConfigError
+
+ERROR_STYLE = "color: #B00020;"
+INVALID_EDIT_STYLE = "QLineEdit { border: 1px solid #B00020; }"
+MAX_TEXT = 64
+
+
+def format_number(value: float | int) -> str:
+    """Show numbers compactly but exactly enough to round-trip what the user typed."""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.10g}"
+
+
+class NumberField(QWidget):
+    """A line edit for one numeric config field plus an error label under it."""
+
+    edited = Signal()
+
+    def __init__(self, name: str, label: str, kind: type = float, tooltip: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.label = label
+        self.kind = kind
+        self.edit = QLineEdit()
+        self.edit.setMaxLength(MAX_TEXT)
+        self.edit.setAccessibleName(label)
+        self.edit.setObjectName(f"field_{name}")
+        if tooltip:
+            self.edit.setToolTip(tooltip)
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.error)
+        self.edit.textEdited.connect(lambda _text: self.edited.emit())
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def set_value(self, value: float | int) -> None:
+        self.edit.setText(format_number(value))
+        self.set_error(None)
+
+    def value(self) -> float | int:
+        """The parsed value; raises ConfigError naming this field if it is not a number."""
+        text = self.edit.text().strip().replace("−", "-")
+        if not text:
+            raise ConfigError(self.name, "is empty; enter a number")
+        try:
+            if self.kind is int:
+                number = float(text)
+                if not math.isfinite(number) or not number.is_integer():
+                    raise ValueError
+                return int(number)
+            return float(text)
+        except (ValueError, OverflowError):
+            what = "a whole number" if self.kind is int else "a number"
+            shown = text if len(text) <= 20 else text[:17] + "..."
+            raise ConfigError(self.name, f"{shown!r} is not {what}") from None
+
+    def set_error(self, message: str | None) -> None:
+        if message:
+            self.error.setText(message)
+            self.error.show()
+            self.edit.setStyleSheet(INVALID_EDIT_STYLE)
+            self.edit.setAccessibleDescription(message)
+        else:
+            self.error.clear()
+            self.error.hide()
+            self.edit.setStyleSheet("")
+            self.edit.setAccessibleDescription("")
+
+
+class FieldForm(QWidget):
+    """A QFormLayout of NumberFields keyed by config field name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.fields: dict[str, NumberField] = {}
+
+    def add(self, field: NumberField) -> NumberField:
+        self.fields[field.name] = field
+        self.form.addRow(field.label, field)
+        return field
+
+    def set_row_visible(self, widget: QWidget, visible: bool) -> None:
+        self.form.setRowVisible(widget, visible)
+
+    def values(self) -> tuple[dict[str, float | int], dict[str, str]]:
+        """Parsed values and per-field parse errors."""
+        values: dict[str, float | int] = {}
+        errors: dict[str, str] = {}
+        for name, field in self.fields.items():
+            try:
+                values[name] = field.value()
+            except ConfigError as exc:
+                errors[name] = exc.message
+        return values, errors
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for name, field in self.fields.items():
+            field.set_error(errors.get(name))

@@ -1,0 +1,66 @@
+"""Playback controls: Play/Pause, Step, Step epoch, Reset buttons and the speed slider."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+
+#: Speed settings in steps per second; 0 is "as fast as possible".
+SPEEDS: tuple[float, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 0)
+
+
+def speed_text(speed: float) -> str:
+    return "max speed" if speed == 0 else f"{speed:g} steps/s"
+
+
+class PlaybackControls(QWidget):
+    """Buttons bound to the window's actions, plus a speed slider (few/s … max)."""
+
+    speed_changed = Signal(float)
+
+    def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.buttons: list[QToolButton] = []
+        for action in actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumWidth(64)
+            row.addWidget(button)
+            self.buttons.append(button)
+        row.addSpacing(12)
+        row.addWidget(QLabel("Speed"))
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, len(SPEEDS) - 1)
+        self.slider.setPageStep(1)
+        self.slider.setMinimumWidth(140)
+        self.slider.setAccessibleName("Training speed")
+        self.slider.setToolTip("Steps per second: slow to watch single updates, max to train at full speed")
+        self.label = QLabel()
+        self.label.setMinimumWidth(90)
+        row.addWidget(self.slider)
+        row.addWidget(self.label)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.set_speed(0)
+
+    @property
+    def speed(self) -> float:
+        return SPEEDS[self.slider.value()]
+
+    def set_speed(self, speed: float) -> None:
+        """Select the setting closest to ``speed`` (0 = max)."""
+        if speed <= 0:
+            index = len(SPEEDS) - 1
+        else:
+            finite = [(abs(s - speed), i) for i, s in enumerate(SPEEDS) if s > 0]
+            index = min(finite)[1]
+        if self.slider.value() == index:
+            self._on_slider(index)
+        self.slider.setValue(index)
+
+    def _on_slider(self, index: int) -> None:
+        self.label.setText(speed_text(SPEEDS[index]))
+        self.speed_changed.emit(float(SPEEDS[index]))

@@ -1,0 +1,178 @@
+"""Run controls: algorithm, optimiser and its hyperparameters, learning rate, epochs, start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
+
+from gdviewer.core.config import ALGORITHM_LABELS, ALGORITHMS, OPTIMIZER_LABELS, OPTIMIZERS, RunConfig
+from gdviewer.core.errors import ConfigError
+from gdviewer.ui.controls.fields import ERROR_STYLE, NumberField
+
+WARN_STYLE = "color: #B35C00;"
+HINT_STYLE = "color: #555;"
+
+#: Which hyperparameter fields each optimiser uses (the rest are hidden).
+OPTIMIZER_FIELDS: dict[str, tuple[str, ...]] = {
+    "gd": (), "sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
+    "adam": ("beta1", "beta2", "eps"), "rmsprop": ("alpha", "eps"), "adagrad": ("eps",),
+}
+HYPER_FIELDS = ("momentum", "beta1", "beta2", "alpha", "eps")
+
+
+class RunControls(QGroupBox):
+    """Edits a RunConfig; emits ``config_edited`` for every valid edit."""
+
+    config_edited = Signal(object)  # RunConfig
+    validity_changed = Signal(bool)
+
+    def __init__(self, config: RunConfig, n_points: int, parent: QWidget | None = None) -> None:
+        super().__init__("Run", parent)
+        self._config = config
+        self.n_points = n_points
+        self.valid = True
+        self.stable_lr_for: Callable[[RunConfig], float | None] = lambda _c: None
+        form = QFormLayout(self)
+        self.form = form
+        self.algorithm = QComboBox()
+        for name in ALGORITHMS:
+            self.algorithm.addItem(ALGORITHM_LABELS[name], name)
+        self.algorithm.setToolTip("Batch: one step per epoch on all samples. Stochastic: one step per sample. "
+                                  "Mini-batch: one step per batch of B samples.")
+        self.algorithm.setAccessibleName("Algorithm")
+        self.optimizer = QComboBox()
+        for name in OPTIMIZERS:
+            self.optimizer.addItem(OPTIMIZER_LABELS[name], name)
+        self.optimizer.setToolTip("How a gradient becomes a step: the tutorial's plain update "
+                                  "or a torch.optim optimiser")
+        self.optimizer.setAccessibleName("Optimiser")
+        self.fields: dict[str, NumberField] = {}
+
+        def add(name: str, label: str, kind: type = float, tip: str = "") -> NumberField:
+            f = NumberField(name, label, kind, tip)
+            self.fields[name] = f
+            f.edited.connect(self._validate)
+            return f
+
+        form.addRow("Algorithm", self.algorithm)
+        form.addRow("Batch size", add("batch_size", "Batch size", int, "Samples per mini-batch step"))
+        form.addRow("Optimiser", self.optimizer)
+        form.addRow("Learning rate", add("lr", "Learning rate", float,
+                                         "Step size: how far each update moves along the negative gradient"))
+        self.lr_hint = QLabel()
+        self.lr_hint.setWordWrap(True)
+        form.addRow("", self.lr_hint)
+        form.addRow("Momentum", add("momentum", "Momentum", float, "Fraction of the previous step kept (0 ≤ μ < 1)"))
+        form.addRow("β₁", add("beta1", "β₁", float, "Adam: decay of the running mean of gradients"))
+        form.addRow("β₂", add("beta2", "β₂", float, "Adam: decay of the running mean of squared gradients"))
+        form.addRow("α", add("alpha", "α", float, "RMSprop: decay of the running mean of squared gradients"))
+        form.addRow("ε", add("eps", "ε", float, "Added to denominators for numerical safety"))
+        form.addRow("Epochs", add("epochs", "Epochs", int, "Passes over the whole data set"))
+        form.addRow("Start w₀", add("init_w", "Start w₀", float, "Initial slope (or click the loss surface)"))
+        form.addRow("Start b₀", add("init_b", "Start b₀", float, "Initial intercept (or click the loss surface)"))
+        self.shuffle = QCheckBox("Shuffle each epoch")
+        self.shuffle.setToolTip("Visit samples in a new random order each epoch (seeded, so runs repeat)")
+        form.addRow("", self.shuffle)
+        form.addRow("Shuffle seed", add("shuffle_seed", "Shuffle seed", int, "Seed of the shuffling order"))
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        form.addRow(self.general_error)
+        self.algorithm.currentIndexChanged.connect(self._validate)
+        self.optimizer.currentIndexChanged.connect(self._validate)
+        self.shuffle.toggled.connect(self._validate)
+        self.set_config(config)
+
+    # --- public --------------------------------------------------------------------
+    def set_config(self, config: RunConfig) -> None:
+        """Show ``config`` (no ``config_edited`` is emitted for it)."""
+        self._config = config
+        widgets = [self.algorithm, self.optimizer, self.shuffle, *(f.edit for f in self.fields.values())]
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.algorithm.setCurrentIndex(self.algorithm.findData(config.algorithm))
+            self.optimizer.setCurrentIndex(self.optimizer.findData(config.optimizer))
+            self.shuffle.setChecked(config.shuffle)
+            for name, f in self.fields.items():
+                f.set_value(getattr(config, name))
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self._validate(emit=False)
+
+    def set_n_points(self, n: int) -> None:
+        self.n_points = n
+        self._validate(emit=False)
+
+    def refresh_hint(self) -> None:
+        self._validate(emit=False)
+
+    # --- validation ---------------------------------------------------------------------
+    def _visible_fields(self, algorithm: str, optimizer: str) -> set[str]:
+        shown = {"lr", "epochs", "init_w", "init_b", *OPTIMIZER_FIELDS[optimizer]}
+        if algorithm == "minibatch":
+            shown.add("batch_size")
+        if algorithm != "batch" and self.shuffle.isChecked():
+            shown.add("shuffle_seed")
+        return shown
+
+    def _validate(self, emit: bool = True) -> None:
+        algorithm = self.algorithm.currentData() or self._config.algorithm
+        optimizer = self.optimizer.currentData() or self._config.optimizer
+        shown = self._visible_fields(algorithm, optimizer)
+        for name, f in self.fields.items():
+            self.form.setRowVisible(f, name in shown)
+        self.form.setRowVisible(self.shuffle, algorithm != "batch")
+        values: dict[str, object] = {"algorithm": algorithm, "optimizer": optimizer,
+                                     "shuffle": self.shuffle.isChecked() and algorithm != "batch"}
+        errors: dict[str, str] = {}
+        for name, f in self.fields.items():
+            if name not in shown:
+                values[name] = getattr(self._config, name)
+                continue
+            try:
+                values[name] = f.value()
+            except ConfigError as exc:
+                errors[name] = exc.message
+        config: RunConfig | None = None
+        general = ""
+        if not errors:
+            try:
+                config = RunConfig(**values).validate(self.n_points)
+            except ConfigError as exc:
+                if exc.field in self.fields:
+                    errors[exc.field] = exc.message
+                else:
+                    general = str(exc)
+        for name, f in self.fields.items():
+            f.set_error(errors.get(name))
+        self.general_error.setText(general)
+        self.general_error.setVisible(bool(general))
+        self._update_hint(config)
+        valid = config is not None
+        if valid != self.valid:
+            self.valid = valid
+            self.validity_changed.emit(valid)
+        if emit and config is not None and config != self._config:
+            self._config = config
+            self.config_edited.emit(config)
+
+    def _update_hint(self, config: RunConfig | None) -> None:
+        if config is None:
+            self.lr_hint.setText("")
+            return
+        limit = self.stable_lr_for(config)
+        if limit is None:
+            self.lr_hint.setStyleSheet(HINT_STYLE)
+            self.lr_hint.setText("Adaptive optimiser: no fixed stable limit")
+        elif config.lr > limit:
+            self.lr_hint.setStyleSheet(WARN_STYLE)
+            self.lr_hint.setText(f"⚠ Above the stable limit ≈ {limit:.3g}: expect this run to diverge")
+        else:
+            self.lr_hint.setStyleSheet(HINT_STYLE)
+            self.lr_hint.setText(f"Stable below ≈ {limit:.3g}")
+        self.lr_hint.setToolTip("The largest learning rate for which this algorithm's steps do not blow up on "
+                                "this data (2 / largest curvature of the loss)")

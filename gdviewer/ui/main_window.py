@@ -1,0 +1,505 @@
+"""The main window: panels in docks, controls, actions with shortcuts, status bar.
+
+Redraws are merged: a chunk from the worker only marks the panels dirty and starts one
+single-shot frame timer if none is pending, so the panels repaint at most ~30 times a second
+however fast training runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdviewer import __version__
+from gdviewer.core.config import ALGORITHM_LABELS, DataConfig, RunConfig
+from gdviewer.core.data import load_csv
+from gdviewer.core.errors import ConfigError, DataError
+from gdviewer.core.session_file import SessionSpec, load_session, save_session
+from gdviewer.presets import load_presets
+from gdviewer.ui.controls.data_controls import DataControls
+from gdviewer.ui.controls.playback_controls import PlaybackControls
+from gdviewer.ui.controls.run_controls import RunControls
+from gdviewer.ui.panels.data_panel import DataPanel
+from gdviewer.ui.panels.loss_panel import LossPanel
+from gdviewer.ui.panels.parameters_panel import ParametersPanel
+from gdviewer.ui.panels.surface_panel import SurfacePanel
+from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, RUNNING, Session
+
+FRAME_INTERVAL_MS = 33  # ≈ 30 redraws per second at most
+SETTINGS_VERSION = 1
+
+BANNER_STYLES = {
+    "error": "background: #FDECEA; color: #611A15; border: 1px solid #D55E00; border-radius: 4px; padding: 6px;",
+    "info": "background: #E8F4FD; color: #0D3C61; border: 1px solid #56B4E9; border-radius: 4px; padding: 6px;",
+}
+
+
+class Banner(QFrame):
+    """A dismissable sentence above the surface: divergence explained, worker errors."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss")
+        close.setAccessibleName("Dismiss message")
+        close.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label, 1)
+        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        self.setStyleSheet(BANNER_STYLES[kind])
+        self.label.setText(text)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """gdviewer's window. ``confirm`` is the one place it asks the user a yes/no question."""
+
+    closed = Signal()
+
+    def __init__(self, session: Session | None = None, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("gdviewer: watch gradient descent learn")
+        self.setObjectName("gdviewer-main-window")
+        self.session = session or Session()
+        self.settings = settings
+        self.session_path: Path | None = None
+        self.setDockNestingEnabled(True)
+        self._make_panels()
+        self._make_actions()
+        self._make_controls()
+        self._make_menus_and_toolbar()
+        self._make_status_bar()
+        self._frame_timer = QTimer(self, singleShot=True, interval=FRAME_INTERVAL_MS)
+        self._frame_timer.timeout.connect(self.redraw)
+        self.frames = 0
+        s = self.session
+        s.history_grew.connect(self.schedule_redraw)
+        s.run_reset.connect(self._on_run_reset)
+        s.data_changed.connect(self._on_data_changed)
+        s.state_changed.connect(self._on_state_changed)
+        s.worker_failed.connect(self._on_worker_failed)
+        self.resize(1360, 860)
+        self._arrange_docks()
+        self._default_state = self.saveState(SETTINGS_VERSION)
+        self._restore_settings()
+        self._on_state_changed(s.state)
+        self.redraw()
+
+    # --- construction -----------------------------------------------------------------
+    def _make_panels(self) -> None:
+        s = self.session
+        self.surface_panel = SurfacePanel(s)
+        self.data_panel = DataPanel(s)
+        self.loss_panel = LossPanel(s)
+        self.parameters_panel = ParametersPanel(s)
+        self.panels = [self.surface_panel, self.data_panel, self.loss_panel, self.parameters_panel]
+        self.surface_panel.start_point_requested.connect(self.choose_start_point)
+        self.banner = Banner()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.surface_panel, 1)
+        self.setCentralWidget(central)
+        self.docks: dict[str, QDockWidget] = {}
+        for name, title, panel, area in (
+            ("data", "Data", self.data_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+            ("loss", "Loss", self.loss_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+            ("parameters", "Parameters", self.parameters_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+        ):
+            self.docks[name] = self._dock(name, title, panel, area)
+
+    def _arrange_docks(self) -> None:
+        """Settings on the left, the surface in the middle, three panels stacked on the right."""
+        right = [self.docks[n] for n in ("data", "loss", "parameters")]
+        self.resizeDocks(right, [1, 1, 1], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["controls"], self.docks["data"]], [320, 470], Qt.Orientation.Horizontal)
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot, tip: str) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})" if shortcut else tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        self.play_action = self._action("Play", Qt.Key.Key_Space, self.session.toggle_play,
+                                        "Train: play or pause")
+        self.step_action = self._action("Step", Qt.Key.Key_Right, lambda: self.session.step(1),
+                                        "Take one gradient step, then pause")
+        self.step_epoch_action = self._action("Step epoch", QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_Right),
+                                              self.session.step_epoch, "Run to the end of the epoch, then pause")
+        self.reset_action = self._action("Reset", Qt.Key.Key_R, self.session.reset,
+                                         "Back to the start point; clears the run")
+        self.open_action = self._action("Open…", QKeySequence.StandardKey.Open, self.open_file,
+                                        "Open a session (.json) or a data file (.csv)")
+        self.save_action = self._action("Save session…", QKeySequence.StandardKey.Save, self.save_file,
+                                        "Save the data and run settings to a session file")
+        self.screenshot_action = self._action("Save screenshot…", None, self.save_screenshot_dialog,
+                                              "Save the whole window as a PNG image")
+        self.quit_action = self._action("Quit", QKeySequence.StandardKey.Quit, self.close, "Quit gdviewer")
+        self.reset_layout_action = self._action("Reset layout", None, self.reset_layout,
+                                                "Put the panels back where they started")
+        self.about_action = self._action("About gdviewer", None, self.show_about, "Versions and credits")
+
+    def _make_controls(self) -> None:
+        s = self.session
+        self.playback = PlaybackControls([self.play_action, self.step_action, self.step_epoch_action,
+                                          self.reset_action])
+        self.playback.speed_changed.connect(s.set_speed)
+        self.data_controls = DataControls(s.data_config)
+        self.data_controls.data_requested.connect(self.apply_data_config)
+        self.run_controls = RunControls(s.run_config, s.dataset.n)
+        self.run_controls.stable_lr_for = s.stable_lr
+        self.run_controls.refresh_hint()
+        self.run_controls.config_edited.connect(self.apply_run_config)
+        self.run_controls.validity_changed.connect(lambda _v: self._update_actions())
+        self.preset_box = QComboBox()
+        self.preset_box.setAccessibleName("Preset")
+        self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_box.setMinimumContentsLength(16)
+        self.preset_box.addItem("Presets…", None)
+        for name, spec in load_presets().items():
+            self.preset_box.addItem(name, name)
+            self.preset_box.setItemData(self.preset_box.count() - 1, spec.description, Qt.ItemDataRole.ToolTipRole)
+        self.preset_box.setToolTip("One-click settings that each show something about gradient descent")
+        self.preset_box.activated.connect(self._on_preset_chosen)
+        panel = QWidget()
+        col = QVBoxLayout(panel)
+        col.addWidget(self.run_controls)
+        col.addWidget(self.data_controls)
+        col.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(260)
+        self.docks["controls"] = self._dock("controls", "Settings", scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
+
+    def _make_menus_and_toolbar(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for a in (self.open_action, self.save_action, self.screenshot_action):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        run_menu = bar.addMenu("&Run")
+        for a in (self.play_action, self.step_action, self.step_epoch_action, self.reset_action):
+            run_menu.addAction(a)
+        preset_menu = bar.addMenu("&Presets")
+        self.preset_actions: dict[str, QAction] = {}
+        for name, spec in load_presets().items():
+            action = preset_menu.addAction(name)
+            action.setStatusTip(spec.description)
+            action.triggered.connect(lambda _checked=False, n=name: self.apply_preset(n))
+            self.preset_actions[name] = action
+        view_menu = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self.reset_layout_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        toolbar = QToolBar("Playback")
+        toolbar.setObjectName("toolbar_playback")
+        toolbar.addWidget(self.playback)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.preset_box)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+    def _make_status_bar(self) -> None:
+        self.status_labels: dict[str, QLabel] = {}
+        for key in ("state", "epoch", "step", "loss", "w", "b"):
+            label = QLabel()
+            label.setAccessibleName(f"Status {key}")
+            label.setMinimumWidth(70)
+            self.status_labels[key] = label
+            self.statusBar().addPermanentWidget(label)
+
+    # --- redraw ---------------------------------------------------------------------
+    def schedule_redraw(self) -> None:
+        if not self._frame_timer.isActive():
+            self._frame_timer.start()
+
+    def redraw(self) -> None:
+        for panel in self.panels:
+            panel.redraw()
+        self._update_status()
+        self.frames += 1
+
+    def _update_status(self) -> None:
+        s = self.session
+        n = s.steps_done
+        spe = s.steps_per_epoch
+        epoch = min(n // spe + (1 if n % spe else 0), s.run_config.epochs) if n else 0
+        w, b = s.params
+        loss = float(s.surface.loss(w, b)) if math.isfinite(w) and math.isfinite(b) else math.inf
+        lab = self.status_labels
+        lab["state"].setText(s.state.capitalize())
+        lab["epoch"].setText(f"Epoch {epoch}/{s.run_config.epochs}")
+        lab["step"].setText(f"Step {n:,}/{s.total_steps:,}")
+        lab["loss"].setText(f"Loss {loss:.5g}")
+        lab["w"].setText(f"w {w:.5g}")
+        lab["b"].setText(f"b {b:.5g}")
+
+    # --- reacting to the session --------------------------------------------------------
+    def _on_run_reset(self) -> None:
+        self.surface_panel.update_data()
+        self.banner.hide()
+        self.redraw()
+
+    def _on_data_changed(self) -> None:
+        s = self.session
+        self.run_controls.set_n_points(s.dataset.n)
+        self.data_panel.update_data()
+        self.parameters_panel.update_data()
+        self.surface_panel.update_data()
+
+    def _on_state_changed(self, state: str) -> None:
+        self.schedule_redraw()
+        self._update_actions()
+        s = self.session
+        if state == DIVERGED:
+            self.banner.show_message(s.message, "error")
+            self.statusBar().showMessage("The run diverged: see the message above the surface", 8000)
+        elif state == FAILED:
+            self.banner.show_message(s.message, "error")
+        elif state in FINAL_STATES and s.message:
+            self.statusBar().showMessage(s.message, 8000)
+
+    def _on_worker_failed(self, message: str, details: str) -> None:
+        self.statusBar().showMessage(f"Training failed: {message}", 10000)
+        if self.isVisible() and not getattr(self, "quiet_errors", False):
+            box = QMessageBox(QMessageBox.Icon.Warning, "Training failed",
+                              f"Training stopped with an error:\n\n{message}\n\nYour settings are kept; "
+                              "press Play to start again.", QMessageBox.StandardButton.Ok, self)
+            box.setDetailedText(details)
+            box.open()
+
+    def _update_actions(self) -> None:
+        s = self.session
+        valid = self.run_controls.valid
+        running = s.state == RUNNING
+        self.play_action.setText("Pause" if running else "Play")
+        self.play_action.setEnabled(running or valid)
+        can_step = valid and s.state in (READY, PAUSED, RUNNING)
+        self.step_action.setEnabled(can_step)
+        self.step_epoch_action.setEnabled(can_step)
+        self.reset_action.setEnabled(True)
+
+    # --- user commands ------------------------------------------------------------------
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask a yes/no question (tests replace this)."""
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _may_interrupt(self, what: str) -> bool:
+        if not self.session.is_live:
+            return True
+        was_running = self.session.state == RUNNING
+        self.session.pause()
+        ok = self.confirm("Reset the run?", f"{what} resets the current run. Continue?")
+        if not ok and was_running:
+            self.session.play()
+        return ok
+
+    def choose_start_point(self, w: float, b: float) -> None:
+        if not self._may_interrupt("Choosing a new start point"):
+            return
+        config = self.session.run_config.with_changes(init_w=round(w, 4), init_b=round(b, 4))
+        self.apply_run_config(config)
+        self.run_controls.set_config(self.session.run_config)
+
+    def apply_run_config(self, config: RunConfig) -> None:
+        try:
+            was_live = self.session.is_live
+            if self.session.set_run_config(config) and was_live:
+                self.statusBar().showMessage("Settings changed: the run was reset", 5000)
+        except ConfigError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+        self.run_controls.refresh_hint()
+
+    def apply_data_config(self, config: DataConfig) -> None:
+        if not self._may_interrupt("New data"):
+            return
+        try:
+            self.session.set_data_config(config)
+        except ConfigError as exc:
+            self.banner.show_message(f"The data could not be changed: {exc}", "error")
+            return
+        self.data_controls.set_config(config)
+        self.run_controls.refresh_hint()
+
+    def apply_spec(self, spec: SessionSpec) -> None:
+        """Load data + run settings (a preset or a session file)."""
+        s = self.session
+        s.load(spec.data, spec.run)
+        self.data_controls.set_config(spec.data)
+        self.run_controls.set_config(s.run_config)
+        self.run_controls.set_n_points(s.dataset.n)
+        self.surface_panel.update_data()
+        if spec.description:
+            self.banner.show_message(f"<b>{spec.name}</b>: {spec.description}" if spec.name else spec.description)
+
+    def apply_preset(self, name: str) -> None:
+        if not self._may_interrupt(f"The preset “{name}”"):
+            return
+        self.apply_spec(load_presets()[name])
+        self.statusBar().showMessage(f"Preset: {name} ({ALGORITHM_LABELS[self.session.run_config.algorithm]})",
+                                     5000)
+
+    def _on_preset_chosen(self, index: int) -> None:
+        name = self.preset_box.itemData(index)
+        self.preset_box.setCurrentIndex(0)
+        if name:
+            self.apply_preset(name)
+
+    def open_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open session or data", "",
+                                              "Sessions and data (*.json *.csv *.txt *.tsv);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a session (.json) or data (.csv …); on any problem explain and keep everything."""
+        path = Path(path)
+        try:
+            if path.suffix.lower() == ".json":
+                spec = load_session(path)
+                if not self._may_interrupt("Opening a session"):
+                    return False
+                self.apply_spec(spec)
+                self.session_path = path
+            else:
+                dataset = load_csv(path)
+                if not self._may_interrupt("New data"):
+                    return False
+                self.session.set_dataset(dataset)
+                self.data_controls.set_config(self.session.data_config, source=path.name, n=dataset.n)
+        except (DataError, ConfigError) as exc:
+            self.banner.show_message(f"Could not open {path.name}: {exc}", "error")
+            return False
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def save_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", str(self.session_path or "session.json"),
+                                              "gdviewer session (*.json)")
+        if path:
+            self.save_path(path)
+
+    def save_path(self, path: str | Path) -> bool:
+        spec = SessionSpec(data=self.session.data_config, run=self.session.run_config)
+        try:
+            save_session(path, spec)
+        except OSError as exc:
+            self.banner.show_message(f"Could not save {path}: {exc.strerror or exc}", "error")
+            return False
+        self.session_path = Path(path)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def save_screenshot_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "gdviewer.png", "PNG image (*.png)")
+        if path:
+            self.save_screenshot(path)
+
+    def save_screenshot(self, path: str | Path) -> bool:
+        """Render the whole window to a PNG file."""
+        self.redraw()
+        ok = self.grab().save(str(path), "PNG")
+        if not ok:
+            self.banner.show_message(f"Could not write the screenshot to {path}", "error")
+        return ok
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, SETTINGS_VERSION)
+        for dock in self.docks.values():
+            dock.show()
+        self._arrange_docks()
+
+    def show_about(self) -> None:
+        import pyqtgraph
+        import torch
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        QMessageBox.about(self, "About gdviewer",
+                          f"<b>gdviewer {__version__}</b><br>Watch gradient descent train a PyTorch model, live."
+                          f"<br><br>torch {torch.__version__}<br>Qt {qVersion()} (PySide6 {pyside_version})"
+                          f"<br>pyqtgraph {pyqtgraph.__version__}")
+
+    # --- settings and closing -------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, SETTINGS_VERSION)
+        speed = self.settings.value("playback/speed")
+        with contextlib.suppress(TypeError, ValueError):
+            self.playback.set_speed(float(speed))
+        axis = self.settings.value("loss/x_axis")
+        if axis in ("steps", "epochs", "samples"):
+            self.loss_panel.set_x_axis(axis)
+        log = self.settings.value("loss/log")
+        if log in (True, "true"):
+            self.loss_panel.set_log_scale(True)
+
+    def _save_settings(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(SETTINGS_VERSION))
+        self.settings.setValue("playback/speed", self.playback.speed)
+        self.settings.setValue("loss/x_axis", self.loss_panel.x_axis)
+        self.settings.setValue("loss/log", self.loss_panel.log_box.isChecked())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._frame_timer.stop()
+        self.session.shutdown()
+        self._save_settings()
+        event.accept()
+        self.closed.emit()

@@ -1,0 +1,1 @@
+"""One pyqtgraph panel per file: data, loss, loss surface, parameters."""

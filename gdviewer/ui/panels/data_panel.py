@@ -1,0 +1,78 @@
+"""Data panel: the samples, the true line, the fitted line moving, the current batch."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from gdviewer.ui.panels.common import BLUE, GREY, ORANGE, VERMILLION, PanelWidget
+from gdviewer.ui.session import Session
+
+#: Most samples drawn as dots; above this a regular subsample is shown (the fit uses all).
+MAX_SCATTER_POINTS = 20_000
+
+
+class DataPanel(PanelWidget):
+    """Scatter of (x, y), dashed true line, the current fit y = w·x + b, highlighted batch."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Data and fitted line", "x", "y", parent)
+        self.session = session
+        self.legend()
+        self.points = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(BLUE + "99"), name="samples")
+        self.batch = pg.ScatterPlotItem(size=10, pen=pg.mkPen(VERMILLION, width=1.5), brush=None,
+                                        name="this step's samples")
+        self.true_line = pg.PlotDataItem(pen=pg.mkPen(GREY, width=2, style=Qt.PenStyle.DashLine), name="true line")
+        self.fit_line = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=3), name="fitted line")
+        for item in (self.points, self.true_line, self.fit_line, self.batch):
+            self.plot_item.addItem(item)
+        self.equation = pg.TextItem(anchor=(0, 0), color="k", fill=pg.mkBrush(255, 255, 255, 210))
+        self.equation.setParentItem(self.plot_item.getViewBox())
+        self.equation.setPos(8, 4)
+        self._x_ends = np.array([0.0, 1.0])
+        self.update_data()
+
+    def update_data(self) -> None:
+        """New data set: redraw the samples and the true line, frame them."""
+        ds = self.session.dataset
+        x, y = ds.x, ds.y
+        stride = max(1, math.ceil(ds.n / MAX_SCATTER_POINTS))
+        self.points.setData(x[::stride], y[::stride])
+        lo, hi = float(x.min()), float(x.max())
+        pad = 0.05 * (hi - lo)
+        self._x_ends = np.array([lo - pad, hi + pad])
+        if ds.true_slope is not None and ds.true_intercept is not None:
+            self.true_line.setData(self._x_ends, ds.true_slope * self._x_ends + ds.true_intercept)
+            self.true_line.show()
+        else:
+            self.true_line.hide()
+        ylo, yhi = float(y.min()), float(y.max())
+        ypad = 0.1 * max(yhi - ylo, 1e-9)
+        self.plot_item.getViewBox().setRange(xRange=tuple(self._x_ends), yRange=(ylo - ypad, yhi + ypad), padding=0)
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Current fit and batch (called by the window's frame timer)."""
+        w, b = self.session.params
+        if math.isfinite(w) and math.isfinite(b):
+            self.fit_line.setData(self._x_ends, w * self._x_ends + b)
+            self.equation.setText(f"ŷ = {w:.4g}·x {'+' if b >= 0 else '−'} {abs(b):.4g}")
+        else:
+            self.fit_line.setData([], [])
+            self.equation.setText("ŷ: parameters are not finite (the run diverged)")
+        idx = self.session.current_batch
+        ds = self.session.dataset
+        if idx.size == 0 or self.session.steps_done == 0:
+            self.batch.setData([], [])
+        else:
+            if idx.size > MAX_SCATTER_POINTS:
+                idx = idx[:: math.ceil(idx.size / MAX_SCATTER_POINTS)]
+            self.batch.setData(ds.x[idx], ds.y[idx])
+        n = self.session.steps_done
+        self.readout.setText(f"{ds.n:,} samples · step {n:,}: this step used {self.session.current_batch.size:,} "
+                             "sample(s) (circled)" if n else f"{ds.n:,} samples · press Play to train")
+        self.frames_drawn += 1

@@ -1,0 +1,100 @@
+"""Loss panel: the step's batch loss (faint) and the full-data loss (bold) over time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
+
+from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget, finite_or_nan
+from gdviewer.ui.session import Session
+
+X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen (gradient evaluations)"}
+
+
+class LossPanel(PanelWidget):
+    """Loss against steps, epochs or samples seen; linear or log scale."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Loss", "step", "MSE loss", parent)
+        self.session = session
+        self.x_axis = "steps"
+        self.legend()
+        self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(BLUE + "66", width=1), name="batch loss (this step)")
+        self.full_curve = pg.PlotDataItem(pen=pg.mkPen(VERMILLION, width=2), name="full-data loss")
+        for item in (self.batch_curve, self.full_curve):
+            self.plot_item.addItem(item)
+            item.setDownsampling(auto=True, method="peak")
+            item.setClipToView(True)
+        self.axis_box = QComboBox()
+        self.axis_box.addItems(list(X_AXES))
+        self.axis_box.setAccessibleName("Loss x-axis")
+        self.axis_box.setToolTip("Plot against optimiser steps, epochs, or samples seen (the fair cost axis)")
+        self.log_box = QCheckBox("log scale")
+        self.log_box.setToolTip("A log scale shows the slow final descent and SGD's noise floor")
+        self.log_box.setAccessibleName("Loss log scale")
+        row = QHBoxLayout(self.header)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("x-axis:"))
+        row.addWidget(self.axis_box)
+        row.addWidget(self.log_box)
+        row.addStretch(1)
+        self.header.show()
+        self.axis_box.currentTextChanged.connect(self.set_x_axis)
+        self.log_box.toggled.connect(self.set_log_scale)
+        self.redraw()
+
+    def set_x_axis(self, name: str) -> None:
+        if name not in X_AXES:
+            raise ValueError(f"x-axis must be one of {', '.join(X_AXES)}")
+        self.x_axis = name
+        if self.axis_box.currentText() != name:
+            self.axis_box.setCurrentText(name)
+        self.plot_item.setLabel("bottom", X_AXES[name])
+        self.redraw()
+        self.plot_item.enableAutoRange()
+
+    def set_log_scale(self, on: bool) -> None:
+        if self.log_box.isChecked() != on:
+            self.log_box.setChecked(on)
+        self.plot_item.setLogMode(y=on)
+        self.redraw()
+        self.plot_item.enableAutoRange()
+
+    def _x_values(self, n: int) -> np.ndarray:
+        """x of each loss value: the state *before* each step, plus the current state."""
+        h = self.session.history
+        if self.x_axis == "samples":
+            x = np.empty(n + 1)
+            x[0] = 0
+            x[1:] = h.column("samples")
+            return x
+        x = np.arange(n + 1, dtype=np.float64)
+        if self.x_axis == "epochs":
+            x /= self.session.steps_per_epoch
+        return x
+
+    def redraw(self) -> None:
+        h = self.session.history
+        n = len(h)
+        if n == 0:
+            self.batch_curve.setData([], [])
+            self.full_curve.setData([], [])
+            self.readout.setText("loss before the first step: "
+                                 f"{float(self.session.surface.loss(*self.session.params)):.6g}")
+            self.frames_drawn += 1
+            return
+        x = self._x_values(n)
+        full = np.empty(n + 1)
+        full[:n] = h.column("full_loss")
+        full[n] = self.session.surface.loss(*self.session.params)
+        batch = finite_or_nan(h.column("loss"))
+        full = finite_or_nan(full)
+        if self.log_box.isChecked():  # log10 of 0 would warn and draw nothing useful
+            np.maximum(batch, 1e-30, out=batch, where=np.isfinite(batch))
+            np.maximum(full, 1e-30, out=full, where=np.isfinite(full))
+        self.batch_curve.setData(x[:n], batch)
+        self.full_curve.setData(x, full)
+        self.readout.setText(f"full-data loss now {full[n]:.6g} · last batch loss {batch[-1]:.6g} · "
+                             f"least-squares minimum {self.session.surface.min_loss:.6g}")
+        self.frames_drawn += 1

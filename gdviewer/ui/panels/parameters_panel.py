@@ -1,0 +1,51 @@
+"""Parameters panel: w and b against steps, with the least-squares values as references."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget, finite_or_nan
+from gdviewer.ui.session import Session
+
+
+class ParametersPanel(PanelWidget):
+    """w(step) and b(step); dashed lines at the optimum w*, b*."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Parameters", "step", "value", parent)
+        self.session = session
+        self.legend()
+        self.w_curve = pg.PlotDataItem(pen=pg.mkPen(BLUE, width=2), name="w")
+        self.b_curve = pg.PlotDataItem(pen=pg.mkPen(VERMILLION, width=2), name="b")
+        for item in (self.w_curve, self.b_curve):
+            self.plot_item.addItem(item)
+            item.setDownsampling(auto=True, method="peak")
+            item.setClipToView(True)
+        dash = Qt.PenStyle.DashLine
+        fill = (255, 255, 255, 200)
+        self.w_opt = pg.InfiniteLine(angle=0, pen=pg.mkPen(BLUE, width=1, style=dash), label="w* = {value:.4g}",
+                                     labelOpts={"position": 0.5, "color": BLUE, "fill": fill})
+        self.b_opt = pg.InfiniteLine(angle=0, pen=pg.mkPen(VERMILLION, width=1, style=dash), label="b* = {value:.4g}",
+                                     labelOpts={"position": 0.5, "color": VERMILLION, "fill": fill})
+        self.plot_item.addItem(self.w_opt, ignoreBounds=True)
+        self.plot_item.addItem(self.b_opt, ignoreBounds=True)
+        self.update_data()
+
+    def update_data(self) -> None:
+        w_opt, b_opt = self.session.surface.optimum
+        self.w_opt.setValue(w_opt)
+        self.b_opt.setValue(b_opt)
+        self.redraw()
+
+    def redraw(self) -> None:
+        w, b = self.session.history.path()
+        x = np.arange(w.size, dtype=np.float64)
+        self.w_curve.setData(x, finite_or_nan(w))
+        self.b_curve.setData(x, finite_or_nan(b))
+        w_now, b_now = self.session.params
+        w_opt, b_opt = self.session.surface.optimum
+        self.readout.setText(f"w = {w_now:.6g} (w* = {w_opt:.6g}) · b = {b_now:.6g} (b* = {b_opt:.6g})")
+        self.frames_drawn += 1

@@ -1,0 +1,202 @@
+"""Loss-surface panel: heatmap + labelled contours of the full-data MSE over (w, b), the
+least-squares optimum, and the path of (w, b) as it grows. Clicking picks the start point.
+
+The surface comes from the engine's sufficient statistics (O(grid)), so it is recomputed
+for whatever part of the plane is in view; contours are traced on a coarser grid because
+``pg.isocurve`` is pure Python.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from gdviewer.ui.panels.common import ORANGE, VERMILLION, PanelWidget, thin_indices
+from gdviewer.ui.session import DIVERGED, Session
+
+GRID_SHAPE = (240, 240)
+CONTOUR_SHAPE = (96, 96)
+CONTOUR_LEVELS = 8
+
+
+class SurfacePanel(PanelWidget):
+    """Heatmap and contours of L(w, b), optimum, start, path and current point."""
+
+    start_point_requested = Signal(float, float)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Loss surface: full-data MSE over (w, b)", "w (slope)", "b (intercept)", parent)
+        self.session = session
+        self.colormap = pg.colormap.get("viridis")
+        self.image = pg.ImageItem(axisOrder="col-major")
+        self.image.setColorMap(self.colormap)
+        self.plot_item.addItem(self.image)
+        self.image.setZValue(-10)
+        self.colorbar = pg.ColorBarItem(colorMap=self.colormap, label="log₁₀ loss", interactive=False, width=14)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
+        self.contours = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 150), width=1), connect="finite")
+        self.plot_item.addItem(self.contours)
+        self.contour_labels: list[pg.TextItem] = []
+        self.path = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=2))
+        self.start_marker = pg.ScatterPlotItem(symbol="o", size=13, pen=pg.mkPen("w", width=2), brush=None)
+        self.current = pg.ScatterPlotItem(symbol="o", size=13, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(ORANGE))
+        self.optimum = pg.ScatterPlotItem(symbol="star", size=20, pen=pg.mkPen("k", width=1), brush=pg.mkBrush("w"))
+        self.diverged_marker = pg.ScatterPlotItem(symbol="x", size=22, pen=pg.mkPen("k", width=1),
+                                                  brush=pg.mkBrush(VERMILLION))
+        for item in (self.path, self.start_marker, self.optimum, self.current, self.diverged_marker):
+            self.plot_item.addItem(item)
+        self.optimum.setZValue(5)  # the target stays visible when the current point reaches it
+        self.view_box = self.plot_item.getViewBox()
+        self.view_box.setAspectLocked(False)
+        self._grid_rect: QRectF | None = None
+        self._regrid = QTimer(self, singleShot=True, interval=80)
+        self._regrid.timeout.connect(self.recompute_surface)
+        self.view_box.sigRangeChanged.connect(lambda *_: self._regrid.start())
+        scene = self.plot_widget.scene()
+        scene.sigMouseMoved.connect(self._on_hover)
+        scene.sigMouseClicked.connect(self._on_click)
+        self.readout.setText("Hover to read the loss; click to choose the start point (w₀, b₀).")
+        self.update_data()
+
+    # --- framing and the surface --------------------------------------------------------
+    def update_data(self) -> None:
+        """New data set or start point: frame the optimum and the start, redraw everything."""
+        w_opt, b_opt = self.session.surface.optimum
+        self.optimum.setData([w_opt], [b_opt])
+        self.frame([(w_opt, b_opt), (self.session.history.initial_w, self.session.history.initial_b)])
+        self.recompute_surface()
+        self.redraw()
+
+    def frame(self, points: list[tuple[float, float]]) -> None:
+        """Set the view to contain ``points`` with a margin."""
+        pts = np.array([p for p in points if all(map(math.isfinite, p))], dtype=np.float64)
+        if pts.size == 0:
+            return
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        span = np.maximum(hi - lo, 1.0)
+        lo, hi = lo - 0.3 * span, hi + 0.3 * span
+        self.view_box.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+
+    def recompute_surface(self) -> None:
+        """Heatmap and contours for the part of the (w, b) plane in view."""
+        (w0, w1), (b0, b1) = self.view_box.viewRange()
+        if not all(map(math.isfinite, (w0, w1, b0, b1))) or w1 <= w0 or b1 <= b0:
+            return
+        # a margin around the view so small pans do not show an edge
+        dw, db = (w1 - w0) * 0.25, (b1 - b0) * 0.25
+        w0, w1, b0, b1 = w0 - dw, w1 + dw, b0 - db, b1 + db
+        surface = self.session.surface
+        _, _, loss = surface.grid((w0, w1), (b0, b1), GRID_SHAPE)
+        floor = max(surface.min_loss, 1e-12 * max(float(loss.max()), 1e-300), 1e-300)
+        img = np.log10(np.maximum(loss, floor))
+        lo, hi = float(img.min()), float(img.max())
+        if hi <= lo:
+            hi = lo + 1.0
+        self.image.setImage(img, autoLevels=False, levels=(lo, hi))
+        self.colorbar.setLevels((lo, hi))
+        rect = QRectF(w0, b0, w1 - w0, b1 - b0)
+        self.image.setRect(rect)
+        self._grid_rect = rect
+        self._draw_contours(w0, w1, b0, b1)
+
+    def _draw_contours(self, w0: float, w1: float, b0: float, b1: float) -> None:
+        surface = self.session.surface
+        nw, nb = CONTOUR_SHAPE
+        _ws, _bs, loss = surface.grid((w0, w1), (b0, b1), CONTOUR_SHAPE)
+        base = surface.min_loss
+        span = float(loss.max()) - base
+        for label in self.contour_labels:
+            self.plot_item.removeItem(label)
+        self.contour_labels = []
+        if not math.isfinite(span) or span <= 0:
+            self.contours.setData([], [])
+            return
+        levels = base + span * 0.6 * 0.25 ** np.arange(CONTOUR_LEVELS)
+        xs: list[np.ndarray] = []
+        ys: list[np.ndarray] = []
+        sx, sy = (w1 - w0) / (nw - 1), (b1 - b0) / (nb - 1)
+        w_opt, b_opt = surface.optimum
+        for k, level in enumerate(levels):
+            # labels sit at different angles around the optimum so they do not pile up
+            angle = math.radians(50 + 40 * k)
+            best: tuple[float, float, float] | None = None
+            for line in pg.isocurve(loss, float(level), connected=True):
+                arr = np.asarray(line, dtype=np.float64)
+                if arr.ndim != 2 or len(arr) < 2:
+                    continue
+                # isocurve's coordinates are index + 0.5 (pixel centres)
+                lw = w0 + (arr[:, 0] - 0.5) * sx
+                lb = b0 + (arr[:, 1] - 0.5) * sy
+                xs += [lw, np.array([np.nan])]
+                ys += [lb, np.array([np.nan])]
+                u, v = (lw - w_opt) / (w1 - w0), (lb - b_opt) / (b1 - b0)
+                if max(np.ptp(u), np.ptp(v)) < 0.08:
+                    continue  # too small to carry a readable label
+                score = u * math.cos(angle) + v * math.sin(angle)
+                i = int(np.argmax(score))
+                if best is None or score[i] > best[2]:
+                    best = (float(lw[i]), float(lb[i]), float(score[i]))
+            if best is not None:
+                label = pg.TextItem(f"{level:.3g}", color=(255, 255, 255), anchor=(0.5, 0.5))
+                label.setPos(best[0], best[1])
+                self.plot_item.addItem(label, ignoreBounds=True)
+                self.contour_labels.append(label)
+        if xs:
+            self.contours.setData(np.concatenate(xs), np.concatenate(ys))
+        else:
+            self.contours.setData([], [])
+
+    # --- per frame ---------------------------------------------------------------------
+    def redraw(self) -> None:
+        """Path, start and current point; re-frame if the path left the view."""
+        h = self.session.history
+        w, b = h.path()
+        self.start_marker.setData([h.initial_w], [h.initial_b])
+        finite = np.isfinite(w) & np.isfinite(b)
+        idx = thin_indices(w.size)
+        pw, pb = (w, b) if idx is None else (w[idx], b[idx])
+        ok = np.isfinite(pw) & np.isfinite(pb)
+        self.path.setData(pw[ok], pb[ok])
+        last = int(np.flatnonzero(finite)[-1]) if finite.any() else 0
+        self.current.setData([w[last]], [b[last]])
+        if self.session.state == DIVERGED:
+            self.diverged_marker.setData([w[last]], [b[last]])
+        else:
+            self.diverged_marker.setData([], [])
+        self._follow(w[finite], b[finite])
+        self.frames_drawn += 1
+
+    def _follow(self, w: np.ndarray, b: np.ndarray) -> None:
+        if w.size == 0:
+            return
+        (v0, v1), (u0, u1) = self.view_box.viewRange()
+        wl, wh, bl, bh = float(w.min()), float(w.max()), float(b.min()), float(b.max())
+        if wl < v0 or wh > v1 or bl < u0 or bh > u1:
+            w_opt, b_opt = self.session.surface.optimum
+            self.frame([(wl, bl), (wh, bh), (w_opt, b_opt)])
+
+    # --- mouse -------------------------------------------------------------------------
+    def _view_point(self, scene_pos: QPointF) -> QPointF | None:
+        if not self.view_box.sceneBoundingRect().contains(scene_pos):
+            return None
+        return self.view_box.mapSceneToView(scene_pos)
+
+    def _on_hover(self, scene_pos: QPointF) -> None:
+        p = self._view_point(scene_pos)
+        if p is None:
+            return
+        loss = float(self.session.surface.loss(p.x(), p.y()))
+        self.readout.setText(f"w = {p.x():.4g}, b = {p.y():.4g}: loss {loss:.5g} · click to start here")
+
+    def _on_click(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        p = self._view_point(event.scenePos())
+        if p is None:
+            return
+        event.accept()
+        self.start_point_requested.emit(float(p.x()), float(p.y()))

@@ -1,0 +1,1 @@
+"""Engine tests (torch and numpy only, no Qt)."""

@@ -1,0 +1,98 @@
+"""The command line of the window, screenshots, settings that persist, sessions."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from gdviewer.core.config import RunConfig
+from gdviewer.ui.session import FINISHED
+from tests.ui.conftest import wait_state
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_gdviewer(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "gdviewer", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=ROOT)
+
+
+def test_run_screenshot_trains_to_the_end_and_writes_a_png(tmp_path):
+    out = tmp_path / "shot.png"
+    result = run_gdviewer("--preset", "Tutorial: batch GD", "--run", "--screenshot", str(out), "--size", "1000x700")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1000, 700)
+
+
+@pytest.mark.parametrize("args", [
+    ["--preset", "No such preset"],
+    ["--config", "/nonexistent/session.json"],
+    ["--size", "huge"],
+    ["--speed", "-3"],
+    ["--speed", "nan"],
+])
+def test_bad_window_arguments_exit_2_with_a_message(args):
+    result = run_gdviewer(*args, "--screenshot", "/tmp/never-written.png")
+    assert result.returncode == 2
+    assert "error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_layout_and_view_settings_persist(qtbot, make_window, settings):
+    first = make_window(settings=settings)
+    first.loss_panel.set_x_axis("samples")
+    first.loss_panel.set_log_scale(True)
+    first.playback.set_speed(50)
+    first.docks["parameters"].hide()
+    first.close()
+    second = make_window(settings=settings)
+    assert second.loss_panel.x_axis == "samples"
+    assert second.loss_panel.log_box.isChecked()
+    assert second.playback.speed == 50 and second.session.speed == 50
+    assert not second.docks["parameters"].isVisibleTo(second)
+    second.reset_layout()
+    assert second.docks["parameters"].isVisibleTo(second)
+
+
+def test_session_file_round_trip_through_the_window(qtbot, make_window, tmp_path):
+    window = make_window()
+    config = RunConfig(algorithm="minibatch", batch_size=7, optimizer="adam", lr=0.3, epochs=5,
+                       init_w=2.0, init_b=-3.0)
+    window.apply_run_config(config)
+    path = tmp_path / "lesson.json"
+    assert window.save_path(path)
+    other = make_window()
+    assert other.open_path(path)
+    assert other.session.run_config == config
+    other.session.play()
+    wait_state(qtbot, other, FINISHED)
+
+
+def test_opening_a_broken_file_explains_and_keeps_the_session(qtbot, window, tmp_path):
+    bad = tmp_path / "broken.csv"
+    bad.write_text("x,y\n1,2\n3,abc\n")
+    before = window.session.dataset
+    assert not window.open_path(bad)
+    assert "line 3" in window.banner.label.text()
+    assert window.session.dataset is before
+    broken_session = tmp_path / "broken.json"
+    broken_session.write_text("{not json")
+    assert not window.open_path(broken_session)
+    assert "not valid JSON" in window.banner.label.text()
+
+
+def test_opening_a_csv_trains_on_its_points(qtbot, window, tmp_path):
+    data = tmp_path / "points.csv"
+    data.write_text("x;y\n0;1\n1;3\n2;5\n3;7\n")
+    assert window.open_path(data)
+    assert window.session.dataset.n == 4
+    w_opt, b_opt = window.session.surface.optimum
+    assert (w_opt, b_opt) == (pytest.approx(2.0), pytest.approx(1.0))
+    assert "points.csv" in window.data_controls.source.text()
