@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 
 
@@ -50,6 +51,20 @@ class BatchSchedule:
                 self._perm = torch.randperm(self.n, generator=self._generator)
                 self._epoch += 1
         self._epoch = epoch
+
+    @property
+    def permutation(self) -> torch.Tensor | None:
+        """The current epoch's sample order, or None when samples go in order."""
+        return self._perm
+
+    def indices_of(self, epoch: int, step_in_epoch: int) -> np.ndarray:
+        """Sample indices of a step of the current epoch (or of any epoch, when in order)."""
+        start, stop = self.bounds(step_in_epoch)
+        if self._perm is None:
+            return np.arange(start, stop, dtype=np.int64)
+        if epoch != self._epoch:
+            raise ValueError("indices of a shuffled step are known only during its epoch")
+        return self._perm[start:stop].numpy().astype(np.int64)
 
     def indices(self, step_in_epoch: int) -> slice | torch.Tensor:
         """A slice (in order) or an index tensor (shuffled) for the current epoch."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, fields, replace
+from reprlib import repr as _brief
 from typing import Any
 
 from gdviewer.core.errors import ConfigError
@@ -44,8 +45,11 @@ MAX_ABS_PARAM = 1e12
 
 def _finite(field: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(field, f"must be a number, got {value!r}")
-    value = float(value)
+        raise ConfigError(field, f"must be a number, got {_brief(value)}")
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond float range (a JSON file can hold 10**400)
+        raise ConfigError(field, "must be a finite number, got an integer beyond ±1.8e308") from None
     if not math.isfinite(value):
         raise ConfigError(field, f"must be a finite number, got {value}")
     return value
@@ -56,7 +60,7 @@ def _integer(field: str, value: Any, low: int, high: int) -> int:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         else:
-            raise ConfigError(field, f"must be a whole number from {low} to {high}, got {value!r}")
+            raise ConfigError(field, f"must be a whole number from {low} to {high}, got {_brief(value)}")
     if not low <= value <= high:
         raise ConfigError(field, f"must be a whole number from {low} to {high}, got {value}")
     return value
@@ -165,9 +169,9 @@ class RunConfig:
     def validate(self, n_points: int | None = None) -> RunConfig:
         """Return self if valid for a data set of ``n_points`` samples, else raise."""
         if self.algorithm not in ALGORITHMS:
-            raise ConfigError("algorithm", f"must be one of {', '.join(ALGORITHMS)}, got {self.algorithm!r}")
+            raise ConfigError("algorithm", f"must be one of {', '.join(ALGORITHMS)}, got {_brief(self.algorithm)}")
         if self.optimizer not in OPTIMIZERS:
-            raise ConfigError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
+            raise ConfigError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, got {_brief(self.optimizer)}")
         _in_range("lr", self.lr, 0.0, 1e6, low_open=True)
         _in_range("momentum", self.momentum, 0.0, 1.0, high_open=True)
         _in_range("beta1", self.beta1, 0.0, 1.0, high_open=True)
@@ -179,7 +183,7 @@ class RunConfig:
         _in_range("init_b", self.init_b, -MAX_ABS_PARAM, MAX_ABS_PARAM)
         _integer("shuffle_seed", self.shuffle_seed, 0, 2**63 - 1)
         if not isinstance(self.shuffle, bool):
-            raise ConfigError("shuffle", f"must be true or false, got {self.shuffle!r}")
+            raise ConfigError("shuffle", f"must be true or false, got {_brief(self.shuffle)}")
         if self.optimizer == "nesterov" and self.momentum <= 0:
             raise ConfigError("momentum", "must be above 0 for Nesterov momentum")
         high = n_points if n_points is not None else MAX_POINTS

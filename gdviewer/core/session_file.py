@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from reprlib import repr as _brief
 from typing import Any
 
 from gdviewer.core.config import DataConfig, RunConfig
@@ -39,10 +40,10 @@ def spec_from_dict(obj: Any, where: str = "session") -> SessionSpec:
         raise DataError(f"{where}: expected a JSON object, got {type(obj).__name__}")
     fmt = obj.get("format", FORMAT)
     if fmt != FORMAT:
-        raise DataError(f"{where}: not a gdviewer session (format {fmt!r})")
+        raise DataError(f"{where}: not a gdviewer session (format {_brief(fmt)})")
     version = obj.get("version", VERSION)
     if not isinstance(version, int) or isinstance(version, bool):
-        raise DataError(f"{where}: version must be a whole number, got {version!r}")
+        raise DataError(f"{where}: version must be a whole number, got {_brief(version)}")
     if version > VERSION:
         raise DataError(f"{where}: written by a newer gdviewer (session version {version}; this one reads "
                         f"up to {VERSION}). Update gdviewer to open it.")
@@ -55,9 +56,13 @@ def spec_from_dict(obj: Any, where: str = "session") -> SessionSpec:
         raise DataError(f"{where}: invalid setting {exc}") from None
     except TypeError as exc:
         raise DataError(f"{where}: invalid settings ({exc})") from None
-    name = obj.get("name", "")
-    description = obj.get("description", "")
-    return SessionSpec(data=data, run=run, name=str(name), description=str(description))
+    texts = {}
+    for key in ("name", "description"):
+        value = obj.get(key, "")
+        if not isinstance(value, str):
+            raise DataError(f"{where}: {key} must be text, got {type(value).__name__}")
+        texts[key] = value
+    return SessionSpec(data=data, run=run, **texts)
 
 
 def _count(data: DataConfig) -> int:
@@ -76,10 +81,16 @@ def load_session(path: str | Path) -> SessionSpec:
         raise DataError(f"{path}: not UTF-8 text; is this a session file?") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except ValueError as exc:  # a path with a NUL character
+        raise DataError(f"{str(path)!r}: not a usable file name ({exc})") from None
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise DataError(f"{path}: not a session file (JSON nested too deeply)") from None
+    except ValueError:  # json's int() refuses numbers longer than sys.get_int_max_str_digits()
+        raise DataError(f"{path}: not a session file (a number has too many digits)") from None
     return spec_from_dict(obj, str(path))
 
 

@@ -19,9 +19,12 @@ from gdviewer.core.batching import BatchSchedule
 from gdviewer.core.config import ALGORITHM_LABELS, RunConfig
 from gdviewer.core.data import Dataset
 from gdviewer.core.history import COLUMNS, Chunk, History
-from gdviewer.core.model import LinearModel, criterion
+from gdviewer.core.model import LinearModel, backward, criterion
 from gdviewer.core.optimizers import TutorialGD, make_optimizer
 from gdviewer.core.surface import LossSurface, stable_learning_rate
+
+#: Steps whose batch views are made at once (one ``split`` call per block).
+BLOCK_STEPS = 1024
 
 #: A run has diverged once the full-data loss exceeds this multiple of its scale at the start.
 DIVERGENCE_FACTOR = 1e6
@@ -49,7 +52,6 @@ class Trainer:
         self.surface = surface or LossSurface.from_data(dataset.x, dataset.y)
         self.model = LinearModel(config.init_w, config.init_b)
         self.optimizer = make_optimizer(config, self.model.parameters())
-        self._tutorial_update = isinstance(self.optimizer, TutorialGD)
         self.schedule = BatchSchedule(config.algorithm, config.batch_size, dataset.n,
                                       config.shuffle, config.shuffle_seed)
         self.steps_per_epoch = self.schedule.steps_per_epoch
@@ -65,8 +67,27 @@ class Trainer:
         self._full_loss = float(self.surface.loss(self._w, self._b))
         self._initial_full_loss = self._full_loss
         self._loss_scale = max(self._full_loss, float(np.mean(dataset.y.astype(np.float64) ** 2)), 1e-12)
-        self._last_indices: slice | torch.Tensor = slice(0, 0)
+        self._threshold = DIVERGENCE_FACTOR * self._loss_scale
+        su = self.surface
+        self._stats = (su.mean_x, su.mean_y, su.var_x, su.cov_xy, su.var_y)
+        self._params = self.model.parameters()
+        self._param_data = [p.data for p in self._params]  # storage aliases for the in-place update
+        self._lr = float(config.lr)
+        self._update = self._tutorial_step if isinstance(self.optimizer, TutorialGD) else self._optim_step
+        self._over = False
+        self._k = 0  # step within the epoch
+        self._epoch = 0
+        self._block_start = 0
+        self._xs: tuple[torch.Tensor, ...] = ()
+        self._ys: tuple[torch.Tensor, ...] = ()
+        self._epoch_X, self._epoch_Y = dataset.X, dataset.Y
+        self._last_step: tuple[int, int] | None = None
         self._pending: dict[str, list] = {name: [] for name in COLUMNS}
+        p = self._pending  # bound appends: the per-step recording is ten cheap calls
+        self._a_step, self._a_epoch, self._a_samples = p["step"].append, p["epoch"].append, p["samples"].append
+        self._a_w, self._a_b, self._a_loss = p["w"].append, p["b"].append, p["loss"].append
+        self._a_dw, self._a_db, self._a_full = p["dw"].append, p["db"].append, p["full_loss"].append
+        self._a_epoch_loss = p["epoch_loss"].append
 
     # --- state --------------------------------------------------------------------
     @property
@@ -87,6 +108,7 @@ class Trainer:
         """Mark the run stopped (by the user); no further steps are taken."""
         if not self.done:
             self.status = RunStatus.STOPPED
+            self._over = True
             self.message = f"Stopped after {self.steps_done} of {self.total_steps} steps."
 
     def new_history(self) -> History:
@@ -94,62 +116,117 @@ class Trainer:
         return History(self.config.init_w, self.config.init_b, capacity=min(self.total_steps, 1 << 20))
 
     # --- stepping -----------------------------------------------------------------
+    def _begin_epoch(self, epoch: int) -> float | None:
+        """Set up the epoch's sample order; return the full-data loss before its first
+        update (None when the step's own batch loss is exactly that: in-order batch GD)."""
+        self.schedule.begin_epoch(epoch)
+        perm = self.schedule.permutation
+        X, Y = self.dataset.X, self.dataset.Y
+        self._epoch_X, self._epoch_Y = (X, Y) if perm is None else (X[perm], Y[perm])
+        self._block_start = 0
+        self._xs, self._ys = (), ()
+        if self.schedule.size == self.dataset.n and perm is None:
+            return None
+        with torch.no_grad():  # the tutorial's SGD convention: loss of all data before the epoch
+            return criterion(self.model(X), Y).item()
+
+    def _load_block(self, k: int) -> None:
+        """Batch views for steps k … k + BLOCK_STEPS − 1 of this epoch, made in one split
+        (one call instead of a slice per step, without holding a view per step of a long epoch)."""
+        size = self.schedule.size
+        start = k * size
+        stop = min((k + BLOCK_STEPS) * size, self.dataset.n)
+        if size == 1:  # one sample per step: shape (1,) views, exactly the tutorial's zip(X, Y)
+            self._xs = self._epoch_X[start:stop].unbind(0)
+            self._ys = self._epoch_Y[start:stop].unbind(0)
+        else:
+            self._xs = self._epoch_X[start:stop].split(size)
+            self._ys = self._epoch_Y[start:stop].split(size)
+        self._block_start = k
+
     def step(self) -> bool:
         """Take one step; return False (and do nothing) if the run is over."""
-        if self.done:
+        if self._over:
             return False
         self.status = RunStatus.RUNNING
-        k = self.steps_done % self.steps_per_epoch
-        epoch = self.steps_done // self.steps_per_epoch
-        if k == 0:
-            self.schedule.begin_epoch(epoch)
-        idx = self.schedule.indices(k)
-        X, Y = self.dataset.X, self.dataset.Y
-        xb, yb = X[idx], Y[idx]
+        k = self._k
+        epoch = self._epoch
+        epoch_loss = self._begin_epoch(epoch) if k == 0 else math.nan
+        j = k - self._block_start
+        if j >= len(self._xs):
+            self._load_block(k)
+            j = 0
+        xb = self._xs[j]
         model = self.model
-        epoch_loss: float | None = math.nan
-        if k == 0:
-            if self.schedule.size == self.dataset.n and not self.schedule.shuffle:
-                epoch_loss = None  # filled from this step's own loss below
-            else:  # the tutorial's SGD convention: full-data loss before the epoch's first update
-                with torch.no_grad():
-                    epoch_loss = criterion(model(X), Y).item()
-        loss = criterion(model(xb), yb)
-        loss.backward()
-        dw = model.w.grad.item()
-        db = model.b.grad.item()
-        self.optimizer.step()
-        if not self._tutorial_update:
-            self.optimizer.zero_grad()
+        loss = criterion(model(xb), self._ys[j])
+        backward(loss)
+        w_t, b_t = model.w, model.b
+        dw = w_t.grad.item()
+        db = b_t.grad.item()
+        self._update()
         loss_value = loss.item()
-        if k == 0 and epoch_loss is None:
-            epoch_loss = loss_value  # the batch loss is the full-data loss, computed identically
-        w = model.w.item()
-        b = model.b.item()
-        start, stop = self.schedule.bounds(k)
-        n_batch = stop - start
-        self.steps_done += 1
-        self.samples_seen += n_batch
-        p = self._pending
-        p["step"].append(self.steps_done)
-        p["epoch"].append(epoch)
-        p["samples"].append(self.samples_seen)
-        p["w"].append(w)
-        p["b"].append(b)
-        p["loss"].append(loss_value)
-        p["dw"].append(dw)
-        p["db"].append(db)
-        p["full_loss"].append(self._full_loss)
-        p["epoch_loss"].append(epoch_loss)
-        self._last_indices = idx
+        if epoch_loss is None:
+            epoch_loss = loss_value  # in-order batch GD: the batch loss is the full-data loss
+        w = w_t.item()
+        b = b_t.item()
+        steps = self.steps_done = self.steps_done + 1
+        samples = self.samples_seen = self.samples_seen + (xb.shape[0] if xb.ndim else 1)
+        self._a_step(steps)
+        self._a_epoch(epoch)
+        self._a_samples(samples)
+        self._a_w(w)
+        self._a_b(b)
+        self._a_loss(loss_value)
+        self._a_dw(dw)
+        self._a_db(db)
+        self._a_full(self._full_loss)
+        self._a_epoch_loss(epoch_loss)
+        self._last_step = (epoch, k)
         self._w, self._b = w, b
-        self._full_loss = float(self.surface.loss(w, b)) if math.isfinite(w) and math.isfinite(b) else math.inf
-        self._check(loss_value, epoch)
-        if not self.done and self.steps_done >= self.total_steps:
+        # full-data loss after the step, from the sufficient statistics (O(1), float64)
+        mx, my, vxx, vxy, vyy = self._stats
+        r = w * mx + b - my
+        full = r * r + w * w * vxx - 2.0 * w * vxy + vyy
+        self._full_loss = full
+        k += 1
+        if k == self.steps_per_epoch:
+            k = 0
+            self._epoch = epoch + 1
+        self._k = k
+        if not (full <= self._threshold and math.isfinite(loss_value)):  # also catches NaN
+            self._full_loss = full if full == full else math.inf
+            self._diverge(loss_value, epoch)
+        elif self.steps_done >= self.total_steps:
             self.status = RunStatus.FINISHED
+            self._over = True
             self.message = (f"Finished {self.config.epochs} epochs ({self.total_steps} steps): "
-                            f"full-data loss {self._full_loss:.6g}.")
+                            f"full-data loss {full:.6g}.")
         return True
+
+    def _tutorial_step(self) -> None:
+        """The tutorial's update ``p.data = p.data - lr * p.grad.data`` for both parameters.
+
+        The same two float32 operations (lr·g rounded, then p − that rounded), done in place
+        on the parameters' storage instead of through new ``.data`` wrappers: bit-identical
+        to the tutorial's loop (tested), with fewer calls. The gradients are then dropped, which
+        is how torch.optim zeroes them: the next backward writes fresh ones instead of adding
+        to zeros.
+        """
+        w, b = self._params
+        w_data, b_data = self._param_data
+        lr = self._lr
+        w_data.sub_(lr * w.grad)
+        b_data.sub_(lr * b.grad)
+        w.grad = None
+        b.grad = None
+
+    def _optim_step(self) -> None:
+        """torch.optim's step, then its zero_grad (set_to_none), done directly on our two
+        parameters instead of through the optimiser's param-group loop."""
+        self.optimizer.step()
+        w, b = self._params
+        w.grad = None
+        b.grad = None
 
     def run(self, max_steps: int) -> int:
         """Take up to ``max_steps`` steps (fewer if the run ends); return how many."""
@@ -158,11 +235,10 @@ class Trainer:
             done += 1
         return done
 
-    def _check(self, loss_value: float, epoch: int) -> None:
+    def _diverge(self, loss_value: float, epoch: int) -> None:
         finite = math.isfinite(loss_value) and math.isfinite(self._w) and math.isfinite(self._b)
-        if finite and self._full_loss <= DIVERGENCE_FACTOR * self._loss_scale:
-            return
         self.status = RunStatus.DIVERGED
+        self._over = True
         what = ("a loss or parameter became infinite or NaN" if not finite else
                 f"the full-data loss grew from {self._initial_full_loss:.3g} to {self._full_loss:.3g}")
         algo = ALGORITHM_LABELS[self.config.algorithm]
@@ -192,10 +268,10 @@ class Trainer:
 
     def last_batch_indices(self) -> np.ndarray:
         """Sample indices used by the most recent step (empty before the first)."""
-        idx = self._last_indices
-        if isinstance(idx, slice):
-            return np.arange(idx.start, idx.stop, dtype=np.int64)
-        return idx.numpy().astype(np.int64)
+        if self._last_step is None:
+            return np.empty(0, dtype=np.int64)
+        epoch, k = self._last_step
+        return self.schedule.indices_of(epoch, k)
 
 
 def train(dataset: Dataset, config: RunConfig, chunk_steps: int = 4096) -> tuple[History, Trainer]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self._frame_timer = QTimer(self, singleShot=True, interval=FRAME_INTERVAL_MS)
         self._frame_timer.timeout.connect(self.redraw)
         self.frames = 0
+        self._last_frame = 0.0
         s = self.session
         s.history_grew.connect(self.schedule_redraw)
         s.run_reset.connect(self._on_run_reset)
@@ -256,10 +258,14 @@ class MainWindow(QMainWindow):
 
     # --- redraw ---------------------------------------------------------------------
     def schedule_redraw(self) -> None:
+        """Ask for a frame: at most one pending, and frames start FRAME_INTERVAL_MS apart
+        (counted from the last frame's start, so a slow frame does not lower the rate)."""
         if not self._frame_timer.isActive():
-            self._frame_timer.start()
+            since = (time.perf_counter() - self._last_frame) * 1000.0
+            self._frame_timer.start(int(max(0.0, FRAME_INTERVAL_MS - since)))
 
     def redraw(self) -> None:
+        self._last_frame = time.perf_counter()
         for panel in self.panels:
             panel.redraw()
         self._update_status()
@@ -283,6 +289,8 @@ class MainWindow(QMainWindow):
     # --- reacting to the session --------------------------------------------------------
     def _on_run_reset(self) -> None:
         self.surface_panel.update_data()
+        self.loss_panel.frame_run()
+        self.parameters_panel.frame_run()
         self.banner.hide()
         self.redraw()
 

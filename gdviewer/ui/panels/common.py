@@ -21,6 +21,27 @@ GREY = "#7f7f7f"
 MAX_PATH_POINTS = 4000
 
 
+#: Above this many drawn points a curve uses a 1-pixel pen: wide pens are several times
+#: slower to rasterise, and a long curve is dense enough to read at 1 pixel.
+THICK_LINE_MAX_POINTS = 1000
+
+
+class AdaptivePen:
+    """Keeps a curve's pen 2 px wide while it is short and 1 px once it is long."""
+
+    def __init__(self, item: pg.PlotDataItem, color: str) -> None:
+        self.item = item
+        self.color = color
+        self.width = 0
+        self.update(0)
+
+    def update(self, n_points: int) -> None:
+        width = 2 if n_points <= THICK_LINE_MAX_POINTS else 1
+        if width != self.width:
+            self.width = width
+            self.item.setPen(pg.mkPen(self.color, width=width))
+
+
 def thin_indices(n: int, limit: int = MAX_PATH_POINTS) -> np.ndarray | None:
     """Indices that keep at most ``limit`` of ``n`` points, always the first and last; None = all."""
     if n <= limit:
@@ -47,7 +68,7 @@ class PanelWidget(QWidget):
         self.plot_item.setTitle(title)
         self.plot_item.setLabel("bottom", x_label)
         self.plot_item.setLabel("left", y_label)
-        self.plot_item.showGrid(x=True, y=True, alpha=0.15)
+        self.plot_item.showGrid(x=False, y=False)
         self.plot_item.setMenuEnabled(True)
         self.readout = QLabel(" ")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from gdviewer.ui.panels.common import BLUE, GREY, ORANGE, VERMILLION, PanelWidget
 from gdviewer.ui.session import Session
@@ -30,6 +30,7 @@ class DataPanel(PanelWidget):
         self.fit_line = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=3), name="fitted line")
         for item in (self.points, self.true_line, self.fit_line, self.batch):
             self.plot_item.addItem(item)
+        self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static between data changes
         self.equation = pg.TextItem(anchor=(0, 0), color="k", fill=pg.mkBrush(255, 255, 255, 210))
         self.equation.setParentItem(self.plot_item.getViewBox())
         self.equation.setPos(8, 4)

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
-from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget, finite_or_nan
+from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
 from gdviewer.ui.session import Session
 
 X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen (gradient evaluations)"}
@@ -22,6 +22,7 @@ class LossPanel(PanelWidget):
         self.legend()
         self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(BLUE + "66", width=1), name="batch loss (this step)")
         self.full_curve = pg.PlotDataItem(pen=pg.mkPen(VERMILLION, width=2), name="full-data loss")
+        self.full_pen = AdaptivePen(self.full_curve, VERMILLION)
         for item in (self.batch_curve, self.full_curve):
             self.plot_item.addItem(item)
             item.setDownsampling(auto=True, method="peak")
@@ -40,6 +41,7 @@ class LossPanel(PanelWidget):
         row.addWidget(self.log_box)
         row.addStretch(1)
         self.header.show()
+        self.frame_run()
         self.axis_box.currentTextChanged.connect(self.set_x_axis)
         self.log_box.toggled.connect(self.set_log_scale)
         self.redraw()
@@ -51,15 +53,26 @@ class LossPanel(PanelWidget):
         if self.axis_box.currentText() != name:
             self.axis_box.setCurrentText(name)
         self.plot_item.setLabel("bottom", X_AXES[name])
+        self.frame_run()
         self.redraw()
-        self.plot_item.enableAutoRange()
 
     def set_log_scale(self, on: bool) -> None:
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)
         self.plot_item.setLogMode(y=on)
         self.redraw()
-        self.plot_item.enableAutoRange()
+        self.plot_item.enableAutoRange(axis="y")
+
+    def frame_run(self) -> None:
+        """Fix the x-axis to the whole run, so the curve grows into a still frame (and the
+        axis is not re-laid out every frame); y follows the data."""
+        s = self.session
+        total = {"steps": s.total_steps, "epochs": s.run_config.epochs,
+                 "samples": s.run_config.epochs * s.dataset.n}[self.x_axis]
+        view = self.plot_item.getViewBox()
+        view.enableAutoRange(axis="x", enable=False)
+        view.setXRange(0, total, padding=0.02)
+        view.enableAutoRange(axis="y", enable=True)
 
     def _x_values(self, n: int) -> np.ndarray:
         """x of each loss value: the state *before* each step, plus the current state."""
@@ -94,6 +107,7 @@ class LossPanel(PanelWidget):
             np.maximum(batch, 1e-30, out=batch, where=np.isfinite(batch))
             np.maximum(full, 1e-30, out=full, where=np.isfinite(full))
         self.batch_curve.setData(x[:n], batch)
+        self.full_pen.update(n)
         self.full_curve.setData(x, full)
         self.readout.setText(f"full-data loss now {full[n]:.6g} · last batch loss {batch[-1]:.6g} · "
                              f"least-squares minimum {self.session.surface.min_loss:.6g}")

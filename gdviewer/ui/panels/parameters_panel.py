@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget, finite_or_nan
+from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
 from gdviewer.ui.session import Session
 
 
@@ -20,6 +20,7 @@ class ParametersPanel(PanelWidget):
         self.legend()
         self.w_curve = pg.PlotDataItem(pen=pg.mkPen(BLUE, width=2), name="w")
         self.b_curve = pg.PlotDataItem(pen=pg.mkPen(VERMILLION, width=2), name="b")
+        self.pens = [AdaptivePen(self.w_curve, BLUE), AdaptivePen(self.b_curve, VERMILLION)]
         for item in (self.w_curve, self.b_curve):
             self.plot_item.addItem(item)
             item.setDownsampling(auto=True, method="peak")
@@ -38,11 +39,21 @@ class ParametersPanel(PanelWidget):
         w_opt, b_opt = self.session.surface.optimum
         self.w_opt.setValue(w_opt)
         self.b_opt.setValue(b_opt)
+        self.frame_run()
         self.redraw()
+
+    def frame_run(self) -> None:
+        """x fixed to the whole run (steps), y follows the data."""
+        view = self.plot_item.getViewBox()
+        view.enableAutoRange(axis="x", enable=False)
+        view.setXRange(0, self.session.total_steps, padding=0.02)
+        view.enableAutoRange(axis="y", enable=True)
 
     def redraw(self) -> None:
         w, b = self.session.history.path()
         x = np.arange(w.size, dtype=np.float64)
+        for pen in self.pens:
+            pen.update(w.size)
         self.w_curve.setData(x, finite_or_nan(w))
         self.b_curve.setData(x, finite_or_nan(b))
         w_now, b_now = self.session.params

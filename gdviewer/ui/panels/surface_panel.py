@@ -13,9 +13,9 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
-from gdviewer.ui.panels.common import ORANGE, VERMILLION, PanelWidget, thin_indices
+from gdviewer.ui.panels.common import ORANGE, VERMILLION, AdaptivePen, PanelWidget, thin_indices
 from gdviewer.ui.session import DIVERGED, Session
 
 GRID_SHAPE = (240, 240)
@@ -36,12 +36,16 @@ class SurfacePanel(PanelWidget):
         self.image.setColorMap(self.colormap)
         self.plot_item.addItem(self.image)
         self.image.setZValue(-10)
+        # the heatmap only changes when re-framed: cache it as a device pixmap instead of
+        # rescaling the image on every frame of the moving path
+        self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.colorbar = pg.ColorBarItem(colorMap=self.colormap, label="log₁₀ loss", interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
         self.contours = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 150), width=1), connect="finite")
         self.plot_item.addItem(self.contours)
         self.contour_labels: list[pg.TextItem] = []
         self.path = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=2))
+        self.path_pen = AdaptivePen(self.path, ORANGE)
         self.start_marker = pg.ScatterPlotItem(symbol="o", size=13, pen=pg.mkPen("w", width=2), brush=None)
         self.current = pg.ScatterPlotItem(symbol="o", size=13, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(ORANGE))
         self.optimum = pg.ScatterPlotItem(symbol="star", size=20, pen=pg.mkPen("k", width=1), brush=pg.mkBrush("w"))
@@ -160,6 +164,7 @@ class SurfacePanel(PanelWidget):
         idx = thin_indices(w.size)
         pw, pb = (w, b) if idx is None else (w[idx], b[idx])
         ok = np.isfinite(pw) & np.isfinite(pb)
+        self.path_pen.update(int(ok.sum()))
         self.path.setData(pw[ok], pb[ok])
         last = int(np.flatnonzero(finite)[-1]) if finite.any() else 0
         self.current.setData([w[last]], [b[last]])
