@@ -24,10 +24,14 @@ def test_play_runs_to_the_end_and_every_panel_holds_the_whole_path(qtbot, window
     path_w, path_b = window.surface_panel.path.getData()
     assert path_w.size == 2001 and path_w[0] == -10.0 and path_b[0] == -20.0
     assert path_w[-1] == np.float32(h.column("w")[-1])
-    x = window.loss_panel.full_curve.xData
-    assert x.size == 2001
-    px = window.parameters_panel.w_curve.xData
-    assert px.size == 2001
+    # the time series are drawn as min/max envelopes: they span the run and keep its extremes
+    x, y = window.loss_panel.full_curve.xData, window.loss_panel.full_curve.yData
+    assert x[0] == 0 and x[-1] == 2000
+    assert np.nanmax(y) == h.column("full_loss").max()
+    px, py = window.parameters_panel.w_curve.xData, window.parameters_panel.w_curve.yData
+    assert px[0] == 0 and px[-1] == 2000
+    all_w = np.concatenate([[-10.0], h.column("w")])
+    assert (np.nanmin(py), np.nanmax(py)) == (all_w.min(), all_w.max())
     fx, fy = window.data_panel.fit_line.getData()
     w, b = window.session.params
     np.testing.assert_allclose(fy, w * fx + b)

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
+from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.session import Session
 
 X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen (gradient evaluations)"}
@@ -25,8 +26,10 @@ class LossPanel(PanelWidget):
         self.full_pen = AdaptivePen(self.full_curve, VERMILLION)
         for item in (self.batch_curve, self.full_curve):
             self.plot_item.addItem(item)
-            item.setDownsampling(auto=True, method="peak")
-            item.setClipToView(True)
+        # drawn from incremental min/max envelopes (≤ 2000 points), not every step
+        self.batch_env = Envelope(session.total_steps)
+        self.full_env = Envelope(session.total_steps + 1)
+        self._source: object | None = None
         self.axis_box = QComboBox()
         self.axis_box.addItems(list(X_AXES))
         self.axis_box.setAccessibleName("Loss x-axis")
@@ -74,41 +77,48 @@ class LossPanel(PanelWidget):
         view.setXRange(0, total, padding=0.02)
         view.enableAutoRange(axis="y", enable=True)
 
-    def _x_values(self, n: int) -> np.ndarray:
-        """x of each loss value: the state *before* each step, plus the current state."""
-        h = self.session.history
-        if self.x_axis == "samples":
-            x = np.empty(n + 1)
-            x[0] = 0
-            x[1:] = h.column("samples")
-            return x
-        x = np.arange(n + 1, dtype=np.float64)
+    def _x_values(self, index: np.ndarray) -> np.ndarray:
+        """x of loss values at (fractional) positions ``index``: the state *before* step
+        index + 1, in steps, epochs or samples seen."""
+        if self.x_axis == "steps":
+            return index
         if self.x_axis == "epochs":
-            x /= self.session.steps_per_epoch
-        return x
+            return index / self.session.steps_per_epoch
+        samples = self.session.history.column("samples")
+        i = np.floor(index).astype(np.int64)
+        before = np.zeros(index.shape)
+        has = i > 0
+        before[has] = samples[np.minimum(i[has], samples.shape[0]) - 1]
+        return before
 
     def redraw(self) -> None:
-        h = self.session.history
+        s = self.session
+        h = s.history
         n = len(h)
+        if h is not self._source:
+            self._source = h
+            self.batch_env.reset(s.total_steps)
+            self.full_env.reset(s.total_steps + 1)
+        w, b = s.params
+        now = float(s.surface.loss(w, b))
         if n == 0:
             self.batch_curve.setData([], [])
-            self.full_curve.setData([], [])
-            self.readout.setText("loss before the first step: "
-                                 f"{float(self.session.surface.loss(*self.session.params)):.6g}")
+            self.full_curve.setData(self._x_values(np.zeros(1)), [now])
+            self.readout.setText(f"loss before the first step: {now:.6g}")
             self.frames_drawn += 1
             return
-        x = self._x_values(n)
-        full = np.empty(n + 1)
-        full[:n] = h.column("full_loss")
-        full[n] = self.session.surface.loss(*self.session.params)
-        batch = finite_or_nan(h.column("loss"))
-        full = finite_or_nan(full)
+        bi, batch = self.batch_env.compute(h.column("loss"), h)
+        fi, full = self.full_env.compute(h.column("full_loss"), h)
+        fi = np.append(fi, n)
+        full = finite_or_nan(np.append(full, now))
+        batch = finite_or_nan(batch)
         if self.log_box.isChecked():  # log10 of 0 would warn and draw nothing useful
             np.maximum(batch, 1e-30, out=batch, where=np.isfinite(batch))
             np.maximum(full, 1e-30, out=full, where=np.isfinite(full))
-        self.batch_curve.setData(x[:n], batch)
-        self.full_pen.update(n)
-        self.full_curve.setData(x, full)
-        self.readout.setText(f"full-data loss now {full[n]:.6g} · last batch loss {batch[-1]:.6g} · "
-                             f"least-squares minimum {self.session.surface.min_loss:.6g}")
+        self.batch_curve.setData(self._x_values(bi), batch)
+        self.full_pen.update(fi.size)
+        self.full_curve.setData(self._x_values(fi), full)
+        last_batch = float(h.column("loss")[n - 1])
+        self.readout.setText(f"full-data loss now {now:.6g} · last batch loss {last_batch:.6g} · "
+                             f"least-squares minimum {s.surface.min_loss:.6g}")
         self.frames_drawn += 1

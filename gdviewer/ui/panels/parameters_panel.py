@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
+from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.session import Session
 
 
@@ -23,8 +24,10 @@ class ParametersPanel(PanelWidget):
         self.pens = [AdaptivePen(self.w_curve, BLUE), AdaptivePen(self.b_curve, VERMILLION)]
         for item in (self.w_curve, self.b_curve):
             self.plot_item.addItem(item)
-            item.setDownsampling(auto=True, method="peak")
-            item.setClipToView(True)
+        # drawn from incremental min/max envelopes (≤ 2000 points), not every step
+        self.w_env = Envelope(session.total_steps)
+        self.b_env = Envelope(session.total_steps)
+        self._source: object | None = None
         dash = Qt.PenStyle.DashLine
         fill = (255, 255, 255, 200)
         self.w_opt = pg.InfiniteLine(angle=0, pen=pg.mkPen(BLUE, width=1, style=dash), label="w* = {value:.4g}",
@@ -50,13 +53,24 @@ class ParametersPanel(PanelWidget):
         view.enableAutoRange(axis="y", enable=True)
 
     def redraw(self) -> None:
-        w, b = self.session.history.path()
-        x = np.arange(w.size, dtype=np.float64)
+        s = self.session
+        h = s.history
+        if h is not self._source:
+            self._source = h
+            self.w_env.reset(s.total_steps)
+            self.b_env.reset(s.total_steps)
+        for env, curve, column, start in ((self.w_env, self.w_curve, "w", h.initial_w),
+                                          (self.b_env, self.b_curve, "b", h.initial_b)):
+            col = h.column(column)
+            index, values = env.compute(col, h)
+            # row i holds the value after step i + 1; the start point is step 0, and the
+            # latest value is drawn exactly where it is
+            x = np.concatenate([[0.0], index + 1.0, [float(len(h))] if len(h) else []])
+            y = finite_or_nan(np.concatenate([[start], values, col[-1:]]))
+            curve.setData(x, y)
         for pen in self.pens:
-            pen.update(w.size)
-        self.w_curve.setData(x, finite_or_nan(w))
-        self.b_curve.setData(x, finite_or_nan(b))
-        w_now, b_now = self.session.params
-        w_opt, b_opt = self.session.surface.optimum
+            pen.update(len(h) + 1)
+        w_now, b_now = s.params
+        w_opt, b_opt = s.surface.optimum
         self.readout.setText(f"w = {w_now:.6g} (w* = {w_opt:.6g}) · b = {b_now:.6g} (b* = {b_opt:.6g})")
         self.frames_drawn += 1

@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
-from gdviewer.ui.panels.common import ORANGE, VERMILLION, AdaptivePen, PanelWidget, thin_indices
+from gdviewer.ui.panels.common import MAX_PATH_POINTS, ORANGE, VERMILLION, AdaptivePen, PanelWidget
 from gdviewer.ui.session import DIVERGED, Session
 
 GRID_SHAPE = (240, 240)
@@ -158,21 +158,28 @@ class SurfacePanel(PanelWidget):
     def redraw(self) -> None:
         """Path, start and current point; re-frame if the path left the view."""
         h = self.session.history
-        w, b = h.path()
+        n = len(h)
         self.start_marker.setData([h.initial_w], [h.initial_b])
-        finite = np.isfinite(w) & np.isfinite(b)
-        idx = thin_indices(w.size)
-        pw, pb = (w, b) if idx is None else (w[idx], b[idx])
-        ok = np.isfinite(pw) & np.isfinite(pb)
+        # every stride-th step and the last: a view, no copy of the whole path
+        stride = max(1, -(-n // MAX_PATH_POINTS))
+        tail = n - 1 if n % stride else n  # the last step, unless the stride already took it
+        ws = np.concatenate([[h.initial_w], h.column("w")[stride - 1 :: stride], h.column("w")[tail:]])
+        bs = np.concatenate([[h.initial_b], h.column("b")[stride - 1 :: stride], h.column("b")[tail:]])
+        ws, bs = ws.astype(np.float64), bs.astype(np.float64)
+        ok = np.isfinite(ws) & np.isfinite(bs)
         self.path_pen.update(int(ok.sum()))
-        self.path.setData(pw[ok], pb[ok])
-        last = int(np.flatnonzero(finite)[-1]) if finite.any() else 0
-        self.current.setData([w[last]], [b[last]])
+        self.path.setData(ws[ok], bs[ok])
+        if ok.any():
+            last = int(np.flatnonzero(ok)[-1])
+            w_now, b_now = float(ws[last]), float(bs[last])
+        else:
+            w_now, b_now = h.initial_w, h.initial_b
+        self.current.setData([w_now], [b_now])
         if self.session.state == DIVERGED:
-            self.diverged_marker.setData([w[last]], [b[last]])
+            self.diverged_marker.setData([w_now], [b_now])
         else:
             self.diverged_marker.setData([], [])
-        self._follow(w[finite], b[finite])
+        self._follow(ws[ok], bs[ok])
         self.frames_drawn += 1
 
     def _follow(self, w: np.ndarray, b: np.ndarray) -> None:

@@ -1,0 +1,62 @@
+"""Incremental min/max decimation of growing curves, for drawing only.
+
+A training curve only grows, so the envelope (min and max per bucket of consecutive
+points) of every complete bucket is computed once and kept; each frame adds the new buckets
+and the partial last one. A frame then costs O(new points + buckets) instead of O(all
+points), and pyqtgraph is handed at most ``max_points`` points. Peaks survive, as with
+pyqtgraph's 'peak' downsampling, which would redo all points every frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_POINTS = 2000
+
+
+class Envelope:
+    """Min/max envelope of a prefix-stable array (values, once written, never change)."""
+
+    def __init__(self, total: int, max_points: int = MAX_POINTS) -> None:
+        self.bucket = max(1, -(-int(total) // (max_points // 2)))
+        self._lo = np.empty(0)
+        self._hi = np.empty(0)
+        self._source: object | None = None
+
+    def reset(self, total: int) -> None:
+        self.__init__(total)
+
+    def compute(self, values: np.ndarray, source: object | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(index, value) pairs to draw for ``values``: a bucket's min and max at its first index.
+
+        ``source`` identifies the array's owner: a different one (a new run) drops the cache.
+        """
+        if source is not self._source:
+            self._lo = self._hi = np.empty(0)
+            self._source = source
+        n = int(values.shape[0])
+        size = self.bucket
+        if size == 1:
+            return np.arange(n, dtype=np.float64), np.asarray(values, dtype=np.float64)
+        full = n // size
+        done = self._lo.shape[0]
+        if full < done:  # shorter than before: not the same array after all
+            self._lo = self._hi = np.empty(0)
+            done = 0
+        if full > done:
+            block = np.asarray(values[done * size : full * size], dtype=np.float64).reshape(-1, size)
+            # fmin/fmax skip NaN (a gap) without the all-NaN warning of nanmin
+            self._lo = np.concatenate([self._lo, np.fmin.reduce(block, axis=1)])
+            self._hi = np.concatenate([self._hi, np.fmax.reduce(block, axis=1)])
+        lo, hi = self._lo, self._hi
+        rest = np.asarray(values[full * size : n], dtype=np.float64)
+        if rest.size:
+            lo = np.append(lo, np.fmin.reduce(rest))
+            hi = np.append(hi, np.fmax.reduce(rest))
+        m = lo.shape[0]
+        starts = np.arange(m, dtype=np.float64) * size  # each bucket drawn at its first index
+        x = np.repeat(starts, 2)
+        y = np.empty(2 * m)
+        y[0::2] = lo
+        y[1::2] = hi
+        return x, y
