@@ -8,9 +8,12 @@ can be replayed exactly and the UI can highlight the samples of any step.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:
+    import torch
 
 
 def batch_size_for(algorithm: str, batch_size: int, n: int) -> int:
@@ -35,7 +38,8 @@ class BatchSchedule:
         self.size = batch_size_for(algorithm, batch_size, n)
         self.steps_per_epoch = steps_per_epoch(algorithm, batch_size, n)
         self.shuffle = shuffle and self.size < n
-        self._generator = torch.Generator().manual_seed(seed)
+        self._seed = seed
+        self._generator: torch.Generator | None = None
         self._epoch = -1
         self._perm: torch.Tensor | None = None
 
@@ -47,6 +51,10 @@ class BatchSchedule:
     def begin_epoch(self, epoch: int) -> None:
         """Draw the permutation for ``epoch`` (epochs must be begun in order)."""
         if self.shuffle:
+            import torch
+
+            if self._generator is None:
+                self._generator = torch.Generator().manual_seed(self._seed)
             while self._epoch < epoch:
                 self._perm = torch.randperm(self.n, generator=self._generator)
                 self._epoch += 1

@@ -132,6 +132,14 @@ class DataConfig:
             _integer("n_points", self.n_points, 2, MAX_POINTS)
         return self
 
+    @property
+    def point_count(self) -> int:
+        """How many points these settings make, without making them (``torch.arange``
+        counts ⌈(stop − start) / step⌉, computed in double precision, as here)."""
+        if self.n_points is not None:
+            return int(self.n_points)
+        return math.ceil((self.x_stop - self.x_start) / self.x_step)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

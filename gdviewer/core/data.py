@@ -1,8 +1,9 @@
 """Data sets: the tutorial's synthetic line, or points read from a CSV file.
 
-A :class:`Dataset` keeps the samples twice, cheaply: as float32 torch tensors of shape
-(N, 1) for training (the tutorial's layout) and as 1-D numpy views of the same memory for
-plotting and statistics.
+A :class:`Dataset` keeps the samples once, as float32 numpy arrays, and hands out float32
+torch tensors of shape (N, 1) (the tutorial's layout) that share that memory. torch itself
+is imported only when something trains or generates data, so the window can open before
+torch has loaded.
 """
 
 from __future__ import annotations
@@ -10,55 +11,82 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 
 from gdviewer.core.config import MAX_POINTS, DataConfig
 from gdviewer.core.errors import DataError
 
+if TYPE_CHECKING:
+    import torch
 
-@dataclass(frozen=True, eq=False)
+#: The tutorial's default data set, bit for bit (see :func:`synthetic`), so the window can
+#: show it before torch is imported. A test regenerates it with torch and compares.
+TUTORIAL_DATA_FILE = Path(__file__).with_name("tutorial_data.npz")
+
+
 class Dataset:
     """Samples (x, y) for a one-feature linear regression.
 
-    ``X`` and ``Y`` are float32 tensors of shape (N, 1). ``source`` says where they came
-    from (``"synthetic"`` or a file path); ``true_slope``/``true_intercept`` are known only
-    for synthetic data.
+    Built from two (N, 1) arrays or tensors. ``source`` says where the samples came from
+    (``"synthetic"`` or a file path); ``true_slope``/``true_intercept`` are known only for
+    synthetic data.
     """
 
-    X: torch.Tensor
-    Y: torch.Tensor
-    source: str = "synthetic"
-    true_slope: float | None = None
-    true_intercept: float | None = None
-    config: DataConfig | None = None
-    _x: np.ndarray = field(init=False, repr=False)
-    _y: np.ndarray = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.X.shape != self.Y.shape or self.X.ndim != 2 or self.X.shape[1] != 1:
-            raise DataError(f"X and Y must both have shape (N, 1), got {tuple(self.X.shape)} and {tuple(self.Y.shape)}")
-        if self.X.shape[0] < 2:
-            raise DataError(f"need at least 2 points, got {self.X.shape[0]}")
-        object.__setattr__(self, "_x", self.X.detach().numpy().reshape(-1))
-        object.__setattr__(self, "_y", self.Y.detach().numpy().reshape(-1))
+    def __init__(self, X: Any, Y: Any, source: str = "synthetic", true_slope: float | None = None,
+                 true_intercept: float | None = None, config: DataConfig | None = None) -> None:
+        x_arr = _as_array(X)
+        y_arr = _as_array(Y)
+        if x_arr.shape != y_arr.shape or x_arr.ndim != 2 or x_arr.shape[1] != 1:
+            raise DataError(f"X and Y must both have shape (N, 1), got {tuple(x_arr.shape)} and {tuple(y_arr.shape)}")
+        if x_arr.shape[0] < 2:
+            raise DataError(f"need at least 2 points, got {x_arr.shape[0]}")
+        self._x = np.ascontiguousarray(x_arr.reshape(-1), dtype=np.float32)
+        self._y = np.ascontiguousarray(y_arr.reshape(-1), dtype=np.float32)
+        self._X = X if _is_float32_tensor(X) else None
+        self._Y = Y if _is_float32_tensor(Y) else None
+        self.source = source
+        self.true_slope = true_slope
+        self.true_intercept = true_intercept
+        self.config = config
 
     @property
     def n(self) -> int:
-        return int(self.X.shape[0])
+        return int(self._x.shape[0])
 
     @property
     def x(self) -> np.ndarray:
-        """The x values as a 1-D float32 array (a view, do not modify)."""
+        """The x values as a 1-D float32 array (do not modify)."""
         return self._x
 
     @property
     def y(self) -> np.ndarray:
-        """The y values as a 1-D float32 array (a view, do not modify)."""
+        """The y values as a 1-D float32 array (do not modify)."""
         return self._y
+
+    @property
+    def X(self) -> torch.Tensor:
+        """x as a float32 tensor of shape (N, 1), sharing memory with :attr:`x`."""
+        if self._X is None:
+            import torch
+
+            self._X = torch.from_numpy(self._x).view(-1, 1)
+        return self._X
+
+    @property
+    def Y(self) -> torch.Tensor:
+        """y as a float32 tensor of shape (N, 1), sharing memory with :attr:`y`."""
+        if self._Y is None:
+            import torch
+
+            self._Y = torch.from_numpy(self._y).view(-1, 1)
+        return self._Y
+
+    def __repr__(self) -> str:
+        return f"Dataset(n={self.n}, source={self.source!r})"
 
     @classmethod
     def from_arrays(cls, x: np.ndarray, y: np.ndarray, source: str = "array") -> Dataset:
@@ -73,9 +101,17 @@ class Dataset:
             raise DataError("values must be finite numbers (no NaN or infinity)")
         if np.abs(x).max() > 1e15 or np.abs(y).max() > 1e15:
             raise DataError("values must be within ±1e15")
-        X = torch.from_numpy(x.astype(np.float32)).view(-1, 1)
-        Y = torch.from_numpy(y.astype(np.float32)).view(-1, 1)
-        return cls(X, Y, source=source)
+        return cls(x.astype(np.float32).reshape(-1, 1), y.astype(np.float32).reshape(-1, 1), source=source)
+
+
+def _is_float32_tensor(value: Any) -> bool:
+    return hasattr(value, "detach") and str(getattr(value, "dtype", "")) == "torch.float32"
+
+
+def _as_array(value: Any) -> np.ndarray:
+    if hasattr(value, "detach"):  # a torch tensor
+        return value.detach().cpu().numpy()
+    return np.asarray(value)
 
 
 def synthetic(config: DataConfig | None = None) -> Dataset:
@@ -88,9 +124,23 @@ def synthetic(config: DataConfig | None = None) -> Dataset:
         Y = -5 * X + 0.4 * torch.randn(X.size())
 
     A private ``torch.Generator`` seeded the same way gives the same numbers as
-    ``torch.manual_seed`` without touching the global random state.
+    ``torch.manual_seed`` without touching the global random state. The default data set is
+    read from a stored copy of exactly those numbers when available (no torch needed).
     """
     config = (config or DataConfig()).validate()
+    if config == DataConfig() and TUTORIAL_DATA_FILE.is_file():
+        with np.load(TUTORIAL_DATA_FILE) as stored:
+            x, y = stored["x"], stored["y"]
+        return Dataset(x.reshape(-1, 1), y.reshape(-1, 1), source="synthetic", true_slope=config.slope,
+                       true_intercept=config.intercept, config=config)
+    return generate_synthetic(config)
+
+
+def generate_synthetic(config: DataConfig) -> Dataset:
+    """:func:`synthetic` computed with torch (never from the stored copy)."""
+    import torch
+
+    config = config.validate()
     gen = torch.Generator().manual_seed(config.seed)
     if config.n_points is None:
         X = torch.arange(config.x_start, config.x_stop, config.x_step).view(-1, 1)
@@ -111,11 +161,20 @@ def _split(line: str, delimiter: str | None) -> list[str]:
     return line.split(delimiter) if delimiter else line.split()
 
 
-def load_csv(path: str | Path, x_column: int = 0, y_column: int = 1, max_line_chars: int = 100_000) -> Dataset:
+#: Rows parsed per vectorised block: small enough that a thread parsing a big file gives
+#: the GIL back (and reports progress) every few tens of milliseconds.
+PARSE_BLOCK_ROWS = 50_000
+
+Progress = Callable[[float], None]
+
+
+def load_csv(path: str | Path, x_column: int = 0, y_column: int = 1, max_line_chars: int = 100_000,
+             progress: Progress | None = None) -> Dataset:
     """Read two numeric columns from a CSV file (comma, semicolon, tab or spaces).
 
     A header row is optional. Raises :class:`DataError` with the line number and the
     problem for anything unusable, so a caller can show it and keep its current data.
+    ``progress`` is called with the fraction done (0 … 1) as the file is parsed.
     """
     path = Path(path)
     try:
@@ -132,40 +191,52 @@ def load_csv(path: str | Path, x_column: int = 0, y_column: int = 1, max_line_ch
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(f"{path}, line {line}: not UTF-8 text (byte {raw[exc.start]:#04x})") from None
     return parse_csv_text(text, name=str(path), x_column=x_column, y_column=y_column,
-                          max_line_chars=max_line_chars)
+                          max_line_chars=max_line_chars, progress=progress)
 
 
 def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: int = 1,
-                   max_line_chars: int = 100_000) -> Dataset:
+                   max_line_chars: int = 100_000, progress: Progress | None = None) -> Dataset:
     """Parse CSV text into a :class:`Dataset`; see :func:`load_csv`."""
-    lines = text.splitlines()
-    numbered = [(i + 1, ln) for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")]
-    if not numbered:
+    report = progress or (lambda _fraction: None)
+    report(0.0)
+    lines = _split_lines(text)
+    # Line numbers and texts of the non-blank, non-comment lines, kept as two flat lists: a
+    # million (number, line) tuples would wake the garbage collector, which holds the GIL
+    # (and so freezes the window) for hundreds of milliseconds.
+    if "#" not in text and all(lines):
+        numbers: list[int] | range = range(1, len(lines) + 1)
+        texts = lines
+    else:
+        keep = [i for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")]
+        numbers = [i + 1 for i in keep]
+        texts = [lines[i] for i in keep]
+    if not texts:
         raise DataError(f"{name}: the file is empty")
-    for lineno, ln in numbered:
-        if len(ln) > max_line_chars:
-            raise DataError(f"{name}, line {lineno}: line is too long ({len(ln):,} characters)")
-    first = numbered[0][1]
+    if max(map(len, texts)) > max_line_chars:
+        k = next(k for k, ln in enumerate(texts) if len(ln) > max_line_chars)
+        raise DataError(f"{name}, line {numbers[k]}: line is too long ({len(texts[k]):,} characters)")
+    first = texts[0]
     delimiter = next((d for d in _DELIMITERS if d in first), None)
     need = max(x_column, y_column) + 1
     header_cells = [c.strip() for c in _split(first, delimiter)]
     if len(header_cells) < 2:
-        raise DataError(f"{name}, line {numbered[0][0]}: found one column; need two numeric columns x, y "
+        raise DataError(f"{name}, line {numbers[0]}: found one column; need two numeric columns x, y "
                         "separated by comma, semicolon or tab")
     if len(header_cells) < need:
-        raise DataError(f"{name}, line {numbered[0][0]}: has {len(header_cells)} columns; column {need} was asked for")
-    body = numbered
+        raise DataError(f"{name}, line {numbers[0]}: has {len(header_cells)} columns; column {need} was asked for")
     if not all(_is_number(c) for c in (header_cells[x_column], header_cells[y_column])):
-        body = numbered[1:]  # a header row
-    if len(body) < 2:
-        raise DataError(f"{name}: need at least 2 data rows, found {len(body)}")
-    if len(body) > MAX_POINTS:
-        raise DataError(f"{name}: {len(body):,} rows; the limit is {MAX_POINTS:,}")
+        numbers, texts = numbers[1:], texts[1:]  # a header row
+    if len(texts) < 2:
+        raise DataError(f"{name}: need at least 2 data rows, found {len(texts)}")
+    if len(texts) > MAX_POINTS:
+        raise DataError(f"{name}: {len(texts):,} rows; the limit is {MAX_POINTS:,}")
+    body = texts
     xs = np.empty(len(body), dtype=np.float64)
     ys = np.empty(len(body), dtype=np.float64)
-    fast = _parse_fast(body, delimiter, x_column, y_column, xs, ys)
+    report(0.2)
+    fast = _parse_fast(body, delimiter, x_column, y_column, xs, ys, report)
     if not fast:
-        for k, (lineno, ln) in enumerate(body):
+        for k, (lineno, ln) in enumerate(zip(numbers, body, strict=True)):
             # one line at a time: an unbalanced quote must not swallow the lines after it
             cells = next(csv.reader([ln], delimiter=delimiter or " ", skipinitialspace=True), [])
             if delimiter is None:
@@ -177,26 +248,48 @@ def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: i
     bad = ~(np.isfinite(xs) & np.isfinite(ys))
     if bad.any():
         k = int(np.argmax(bad))
-        lineno = body[k][0]
+        lineno = numbers[k]
         raise DataError(f"{name}, line {lineno}: value is not finite (NaN or infinity): x={xs[k]}, y={ys[k]}")
     try:
-        return Dataset.from_arrays(xs, ys, source=name)
+        dataset = Dataset.from_arrays(xs, ys, source=name)
     except DataError as exc:
         raise DataError(f"{name}: {exc}") from None
+    report(1.0)
+    return dataset
 
 
-def _parse_fast(body: list[tuple[int, str]], delimiter: str | None, xc: int, yc: int,
-                xs: np.ndarray, ys: np.ndarray) -> bool:
-    """Try a vectorised parse of well-formed rows; False means fall back to the checked path."""
-    try:
-        table = np.loadtxt(io.StringIO("\n".join(ln for _, ln in body)), delimiter=delimiter,
-                           usecols=(xc, yc), dtype=np.float64, ndmin=2, comments=None)
-    except (ValueError, IndexError):
-        return False
-    if table.shape != (len(body), 2):
-        return False
-    xs[:] = table[:, 0]
-    ys[:] = table[:, 1]
+def _split_lines(text: str, piece: int = 1 << 21) -> list[str]:
+    """``text.splitlines()`` a few MB at a time: one call on a big file would hold the GIL
+    (and freeze a window whose data is loading in a thread) for the whole split."""
+    if len(text) <= piece:
+        return text.splitlines()
+    lines: list[str] = []
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + piece)
+        end = len(text) if end < 0 else end + 1
+        lines += text[start:end].splitlines()
+        start = end
+    return lines
+
+
+def _parse_fast(body: list[str], delimiter: str | None, xc: int, yc: int,
+                xs: np.ndarray, ys: np.ndarray, report: Progress) -> bool:
+    """Try a vectorised parse of well-formed rows, block by block; False means fall back to
+    the checked path (which finds and names the bad line)."""
+    n = len(body)
+    for start in range(0, n, PARSE_BLOCK_ROWS):
+        block = body[start : start + PARSE_BLOCK_ROWS]
+        try:
+            table = np.loadtxt(io.StringIO("\n".join(block)), delimiter=delimiter,
+                               usecols=(xc, yc), dtype=np.float64, ndmin=2, comments=None)
+        except (ValueError, IndexError):
+            return False
+        if table.shape != (len(block), 2):
+            return False
+        xs[start : start + len(block)] = table[:, 0]
+        ys[start : start + len(block)] = table[:, 1]
+        report(0.2 + 0.8 * (start + len(block)) / n)
     return True
 
 

@@ -66,9 +66,7 @@ def spec_from_dict(obj: Any, where: str = "session") -> SessionSpec:
 
 
 def _count(data: DataConfig) -> int:
-    from gdviewer.core.data import synthetic
-
-    return synthetic(data).n
+    return data.point_count
 
 
 def load_session(path: str | Path) -> SessionSpec:

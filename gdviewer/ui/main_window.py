@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import math
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QScrollArea,
     QToolBar,
     QToolButton,
@@ -32,13 +35,14 @@ from PySide6.QtWidgets import (
 
 from gdviewer import __version__
 from gdviewer.core.config import ALGORITHM_LABELS, DataConfig, RunConfig
-from gdviewer.core.data import load_csv
+from gdviewer.core.data import Dataset
 from gdviewer.core.errors import ConfigError, DataError
 from gdviewer.core.session_file import SessionSpec, load_session, save_session
 from gdviewer.presets import load_presets
 from gdviewer.ui.controls.data_controls import DataControls
 from gdviewer.ui.controls.playback_controls import PlaybackControls
 from gdviewer.ui.controls.run_controls import RunControls
+from gdviewer.ui.data_loader import CsvLoader
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
@@ -84,6 +88,9 @@ class MainWindow(QMainWindow):
     """gdviewer's window. ``confirm`` is the one place it asks the user a yes/no question."""
 
     closed = Signal()
+    ready = Signal()  # torch and the trainer are loaded: the session can train at once
+    _engine_loaded = Signal()
+    data_loaded = Signal(bool)  # a data file finished loading (True) or failed / was cancelled
 
     def __init__(self, session: Session | None = None, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -98,6 +105,11 @@ class MainWindow(QMainWindow):
         self._make_controls()
         self._make_menus_and_toolbar()
         self._make_status_bar()
+        self.loader = CsvLoader(self)
+        self.loader.progress.connect(lambda f: self.load_progress.setValue(round(100 * f)))
+        self.loader.loaded.connect(self._on_data_loaded)
+        self.loader.failed.connect(self._on_load_failed)
+        self.setAcceptDrops(True)
         self._frame_timer = QTimer(self, singleShot=True, interval=FRAME_INTERVAL_MS)
         self._frame_timer.timeout.connect(self.redraw)
         self.frames = 0
@@ -108,6 +120,8 @@ class MainWindow(QMainWindow):
         s.data_changed.connect(self._on_data_changed)
         s.state_changed.connect(self._on_state_changed)
         s.worker_failed.connect(self._on_worker_failed)
+        self.session_ready = "gdviewer.core.trainer" in sys.modules
+        self._engine_loaded.connect(self._on_engine_loaded)
         self.resize(1360, 860)
         self._arrange_docks()
         self._default_state = self.saveState(SETTINGS_VERSION)
@@ -181,6 +195,8 @@ class MainWindow(QMainWindow):
         self.reset_layout_action = self._action("Reset layout", None, self.reset_layout,
                                                 "Put the panels back where they started")
         self.about_action = self._action("About gdviewer", None, self.show_about, "Versions and credits")
+        self.cancel_load_action = self._action("Cancel loading", Qt.Key.Key_Escape, self.cancel_loading,
+                                               "Stop loading a data file")
 
     def _make_controls(self) -> None:
         s = self.session
@@ -248,6 +264,16 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
 
     def _make_status_bar(self) -> None:
+        self.load_progress = QProgressBar()
+        self.load_progress.setRange(0, 100)
+        self.load_progress.setFixedWidth(140)
+        self.load_progress.setAccessibleName("Loading progress")
+        # showing it must not re-lay out the window (that would repaint every panel)
+        policy = self.load_progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.load_progress.setSizePolicy(policy)
+        self.load_progress.hide()
+        self.statusBar().addPermanentWidget(self.load_progress)
         self.status_labels: dict[str, QLabel] = {}
         for key in ("state", "epoch", "step", "loss", "w", "b"):
             label = QLabel()
@@ -255,6 +281,26 @@ class MainWindow(QMainWindow):
             label.setMinimumWidth(70)
             self.status_labels[key] = label
             self.statusBar().addPermanentWidget(label)
+
+    # --- start-up ---------------------------------------------------------------------
+    def load_engine_in_background(self) -> None:
+        """Import torch and the trainer in a thread, so the window is up and painted first
+        (torch takes about a second to import). Play before it finishes simply waits for it."""
+        if self.session_ready:
+            return
+
+        def load() -> None:
+            import gdviewer.core.trainer
+            import gdviewer.ui.worker  # noqa: F401
+
+            self._engine_loaded.emit()  # queued to the GUI thread
+
+        threading.Thread(target=load, name="gdviewer-import-torch", daemon=True).start()
+
+    def _on_engine_loaded(self) -> None:
+        if not self.session_ready:
+            self.session_ready = True
+            self.ready.emit()
 
     # --- redraw ---------------------------------------------------------------------
     def schedule_redraw(self) -> None:
@@ -407,26 +453,69 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: str | Path) -> bool:
-        """Open a session (.json) or data (.csv …); on any problem explain and keep everything."""
+        """Open a session (.json) or data (.csv …); on any problem explain and keep everything.
+
+        Data files load in a background thread (``data_loaded`` says when); sessions at once.
+        Returns False when it is already clear that nothing will change.
+        """
         path = Path(path)
+        if path.suffix.lower() != ".json":
+            self.loader.start(path)
+            self.load_progress.setValue(0)
+            self.load_progress.show()
+            self.statusBar().showMessage(f"Loading {path.name}… (Esc cancels)")
+            return True
         try:
-            if path.suffix.lower() == ".json":
-                spec = load_session(path)
-                if not self._may_interrupt("Opening a session"):
-                    return False
-                self.apply_spec(spec)
-                self.session_path = path
-            else:
-                dataset = load_csv(path)
-                if not self._may_interrupt("New data"):
-                    return False
-                self.session.set_dataset(dataset)
-                self.data_controls.set_config(self.session.data_config, source=path.name, n=dataset.n)
+            spec = load_session(path)
+            if not self._may_interrupt("Opening a session"):
+                return False
+            self.apply_spec(spec)
         except (DataError, ConfigError) as exc:
             self.banner.show_message(f"Could not open {path.name}: {exc}", "error")
             return False
+        self.session_path = path
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
+
+    def cancel_loading(self) -> None:
+        if self.loader.busy:
+            self.loader.cancel()
+            self.load_progress.hide()
+            self.statusBar().showMessage("Loading cancelled; the data are unchanged", 5000)
+            self.data_loaded.emit(False)
+
+    def _on_data_loaded(self, dataset: Dataset, name: str) -> None:
+        self.load_progress.hide()
+        self.banner.hide()
+        if not self._may_interrupt("New data"):
+            self.data_loaded.emit(False)
+            return
+        try:
+            self.session.set_dataset(dataset)
+        except (DataError, ConfigError) as exc:
+            self.banner.show_message(f"Could not use {name}: {exc}", "error")
+            self.data_loaded.emit(False)
+            return
+        self.data_controls.set_config(self.session.data_config, source=name, n=dataset.n)
+        self.statusBar().showMessage(f"Loaded {dataset.n:,} points from {name}", 5000)
+        self.data_loaded.emit(True)
+
+    def _on_load_failed(self, message: str) -> None:
+        self.load_progress.hide()
+        self.statusBar().clearMessage()
+        self.banner.show_message(f"Could not open the file: {message}", "error")
+        self.data_loaded.emit(False)
+
+    # --- drag and drop ------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_path(files[0])
 
     def save_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save session", str(self.session_path or "session.json"),
@@ -507,6 +596,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._frame_timer.stop()
+        self.loader.cancel()
         self.session.shutdown()
         self._save_settings()
         event.accept()

@@ -7,6 +7,8 @@ and call its methods; they never touch the trainer or the thread.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -15,8 +17,10 @@ from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.history import Chunk, History
 from gdviewer.core.surface import LossSurface, stable_learning_rate
-from gdviewer.core.trainer import Trainer
-from gdviewer.ui.worker import TrainingWorker
+
+if TYPE_CHECKING:
+    from gdviewer.core.trainer import Trainer
+    from gdviewer.ui.worker import TrainingWorker
 
 #: Run states as shown to the user. The final ones come from the trainer's status.
 READY, RUNNING, PAUSED = "ready", "running", "paused"
@@ -196,6 +200,11 @@ class Session(QObject):
 
     # --- the worker -------------------------------------------------------------------
     def _start(self, paused: bool) -> None:
+        # imported here: torch loads in the background after the window shows (app.py);
+        # if it is still loading, this waits for it
+        from gdviewer.core.trainer import Trainer
+        from gdviewer.ui.worker import TrainingWorker
+
         trainer = Trainer(self.dataset, self.run_config, self.surface)
         self._trainer = trainer
         self.history = trainer.new_history()

@@ -79,7 +79,9 @@ def test_opening_a_broken_file_explains_and_keeps_the_session(qtbot, window, tmp
     bad = tmp_path / "broken.csv"
     bad.write_text("x,y\n1,2\n3,abc\n")
     before = window.session.dataset
-    assert not window.open_path(bad)
+    with qtbot.waitSignal(window.data_loaded) as blocker:
+        window.open_path(bad)
+    assert blocker.args == [False]
     assert "line 3" in window.banner.label.text()
     assert window.session.dataset is before
     broken_session = tmp_path / "broken.json"
@@ -91,8 +93,42 @@ def test_opening_a_broken_file_explains_and_keeps_the_session(qtbot, window, tmp
 def test_opening_a_csv_trains_on_its_points(qtbot, window, tmp_path):
     data = tmp_path / "points.csv"
     data.write_text("x;y\n0;1\n1;3\n2;5\n3;7\n")
-    assert window.open_path(data)
+    with qtbot.waitSignal(window.data_loaded) as blocker:
+        window.open_path(data)
+    assert blocker.args == [True]
     assert window.session.dataset.n == 4
     w_opt, b_opt = window.session.surface.optimum
     assert (w_opt, b_opt) == (pytest.approx(2.0), pytest.approx(1.0))
     assert "points.csv" in window.data_controls.source.text()
+
+
+def test_a_million_row_csv_loads_in_the_background(qtbot, window, tmp_path):
+    import numpy as np
+
+    x = np.linspace(-5, 5, 1_000_000)
+    path = tmp_path / "big.csv"
+    np.savetxt(path, np.column_stack([x, 3 * x + 1]), delimiter=",", header="x,y", comments="", fmt="%.6f")
+    progress = []
+    window.loader.progress.connect(progress.append)
+    with qtbot.waitSignal(window.data_loaded, timeout=60000) as blocker:
+        window.open_path(path)
+        assert window.loader.busy  # the GUI thread returned at once
+    assert blocker.args == [True]
+    assert window.session.dataset.n == 1_000_000
+    assert progress and progress[-1] == 1.0 and len(progress) > 5
+    w_opt, b_opt = window.session.surface.optimum
+    assert (w_opt, b_opt) == (pytest.approx(3.0, abs=1e-5), pytest.approx(1.0, abs=1e-4))
+
+
+def test_cancelling_a_load_keeps_the_data(qtbot, window, tmp_path):
+    import numpy as np
+
+    x = np.linspace(-5, 5, 1_000_000)
+    path = tmp_path / "big.csv"
+    np.savetxt(path, np.column_stack([x, x]), delimiter=",", fmt="%.6f")
+    before = window.session.dataset
+    window.open_path(path)
+    window.cancel_loading()
+    assert not window.loader.busy
+    qtbot.wait(100)
+    assert window.session.dataset is before

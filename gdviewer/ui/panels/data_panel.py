@@ -13,7 +13,7 @@ from gdviewer.ui.panels.common import BLUE, GREY, ORANGE, VERMILLION, PanelWidge
 from gdviewer.ui.session import Session
 
 #: Most samples drawn as dots; above this a regular subsample is shown (the fit uses all).
-MAX_SCATTER_POINTS = 20_000
+MAX_SCATTER_POINTS = 5_000
 
 
 class DataPanel(PanelWidget):

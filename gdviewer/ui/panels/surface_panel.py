@@ -57,6 +57,7 @@ class SurfacePanel(PanelWidget):
         self.view_box = self.plot_item.getViewBox()
         self.view_box.setAspectLocked(False)
         self._grid_rect: QRectF | None = None
+        self._grid_key: tuple | None = None
         self._regrid = QTimer(self, singleShot=True, interval=80)
         self._regrid.timeout.connect(self.recompute_surface)
         self.view_box.sigRangeChanged.connect(lambda *_: self._regrid.start())
@@ -73,6 +74,7 @@ class SurfacePanel(PanelWidget):
         self.optimum.setData([w_opt], [b_opt])
         self.frame([(w_opt, b_opt), (self.session.history.initial_w, self.session.history.initial_b)])
         self.recompute_surface()
+        self._regrid.stop()  # done just now; the range change need not trigger it again
         self.redraw()
 
     def frame(self, points: list[tuple[float, float]]) -> None:
@@ -90,6 +92,10 @@ class SurfacePanel(PanelWidget):
         (w0, w1), (b0, b1) = self.view_box.viewRange()
         if not all(map(math.isfinite, (w0, w1, b0, b1))) or w1 <= w0 or b1 <= b0:
             return
+        key = (id(self.session.surface), w0, w1, b0, b1)
+        if key == self._grid_key:
+            return  # same data, same view: the heatmap and contours are current
+        self._grid_key = key
         # a margin around the view so small pans do not show an edge
         dw, db = (w1 - w0) * 0.25, (b1 - b0) * 0.25
         w0, w1, b0, b1 = w0 - dw, w1 + dw, b0 - db, b1 + db

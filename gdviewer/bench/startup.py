@@ -1,0 +1,35 @@
+"""Section 4: process start to the main window's first paint, and to ready-to-train."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gdviewer.bench.results import Figure
+
+
+def measure_once() -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "startup.json"
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GDVIEWER_STARTUP_PROBE": str(report)}
+        start = time.time()
+        subprocess.run([sys.executable, "-m", "gdviewer"], env=env, check=True, timeout=120,
+                       capture_output=True)
+        times = json.loads(report.read_text())
+    return times["first_paint"] - start, times["ready"] - start
+
+
+def run(quick: bool) -> list[Figure]:
+    runs = [measure_once() for _ in range(2 if quick else 4)]
+    paint = min(r[0] for r in runs)
+    ready = min(r[1] for r in runs)
+    return [
+        Figure("start-up", "process start to first paint of the window", paint, "s", "<= 1.0",
+               f"best of {len(runs)}"),
+        Figure("start-up", "process start to ready-to-train", ready, "s", "", "torch imported, data and surface ready"),
+    ]
