@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from gdviewer import __version__
+from gdviewer.core.codegen import pytorch_script
 from gdviewer.core.config import ALGORITHM_LABELS, DataConfig, RunConfig
 from gdviewer.core.data import Dataset
 from gdviewer.core.errors import ConfigError, DataError
 from gdviewer.core.session_file import SessionSpec, load_session, save_session
 from gdviewer.presets import load_presets
+from gdviewer.ui.code_dialog import CodeDialog
 from gdviewer.ui.controls.data_controls import DataControls
 from gdviewer.ui.controls.playback_controls import PlaybackControls
 from gdviewer.ui.controls.run_controls import RunControls
@@ -195,6 +197,8 @@ class MainWindow(QMainWindow):
         self.reset_layout_action = self._action("Reset layout", None, self.reset_layout,
                                                 "Put the panels back where they started")
         self.about_action = self._action("About gdviewer", None, self.show_about, "Versions and credits")
+        self.code_action = self._action("Show as PyTorch code…", QKeySequence("Ctrl+Shift+C"), self.show_code,
+                                        "The current run as a short PyTorch script")
         self.cancel_load_action = self._action("Cancel loading", Qt.Key.Key_Escape, self.cancel_loading,
                                                "Stop loading a data file")
 
@@ -242,6 +246,8 @@ class MainWindow(QMainWindow):
         run_menu = bar.addMenu("&Run")
         for a in (self.play_action, self.step_action, self.step_epoch_action, self.reset_action):
             run_menu.addAction(a)
+        run_menu.addSeparator()
+        run_menu.addAction(self.code_action)
         preset_menu = bar.addMenu("&Presets")
         self.preset_actions: dict[str, QAction] = {}
         for name, spec in load_presets().items():
@@ -546,6 +552,13 @@ class MainWindow(QMainWindow):
         if not ok:
             self.banner.show_message(f"Could not write the screenshot to {path}", "error")
         return ok
+
+    def show_code(self) -> CodeDialog:
+        s = self.session
+        data = s.data_config if s.dataset.source == "synthetic" else None
+        dialog = CodeDialog(pytorch_script(s.run_config, data, s.dataset), self)
+        dialog.open()
+        return dialog
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, SETTINGS_VERSION)

