@@ -50,6 +50,7 @@ from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
 from gdviewer.ui.panels.surface_panel import SurfacePanel
 from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, RUNNING, Session
+from gdviewer.ui.sweep_view import SweepDialog
 
 FRAME_INTERVAL_MS = 33  # ≈ 30 redraws per second at most
 SETTINGS_VERSION = 1
@@ -199,6 +200,8 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("About gdviewer", None, self.show_about, "Versions and credits")
         self.code_action = self._action("Show as PyTorch code…", QKeySequence("Ctrl+Shift+C"), self.show_code,
                                         "The current run as a short PyTorch script")
+        self.sweep_action = self._action("Sweep learning rate…", QKeySequence("Ctrl+L"), self.show_sweep,
+                                         "Final loss against learning rate for many runs, trained together")
         self.cancel_load_action = self._action("Cancel loading", Qt.Key.Key_Escape, self.cancel_loading,
                                                "Stop loading a data file")
 
@@ -248,6 +251,7 @@ class MainWindow(QMainWindow):
             run_menu.addAction(a)
         run_menu.addSeparator()
         run_menu.addAction(self.code_action)
+        run_menu.addAction(self.sweep_action)
         preset_menu = bar.addMenu("&Presets")
         self.preset_actions: dict[str, QAction] = {}
         for name, spec in load_presets().items():
@@ -559,6 +563,21 @@ class MainWindow(QMainWindow):
         dialog = CodeDialog(pytorch_script(s.run_config, data, s.dataset), self)
         dialog.open()
         return dialog
+
+    def show_sweep(self) -> SweepDialog:
+        dialog = SweepDialog(self.session, self)
+        dialog.learning_rate_chosen.connect(self._use_learning_rate)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        dialog.run_sweep()
+        return dialog
+
+    def _use_learning_rate(self, lr: float) -> None:
+        if not self._may_interrupt("A new learning rate"):
+            return
+        self.apply_run_config(self.session.run_config.with_changes(lr=float(f"{lr:.4g}")))
+        self.run_controls.set_config(self.session.run_config)
+        self.statusBar().showMessage(f"Learning rate set to {self.session.run_config.lr:g} from the sweep", 5000)
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, SETTINGS_VERSION)

@@ -18,13 +18,15 @@ class Envelope:
     """Min/max envelope of a prefix-stable array (values, once written, never change)."""
 
     def __init__(self, total: int, max_points: int = MAX_POINTS) -> None:
+        self.max_points = max_points
         self.bucket = max(1, -(-int(total) // (max_points // 2)))
         self._lo = np.empty(0)
         self._hi = np.empty(0)
         self._source: object | None = None
 
     def reset(self, total: int) -> None:
-        self.__init__(total)
+        """Start over for a curve of ``total`` values, keeping ``max_points``."""
+        self.__init__(total, self.max_points)
 
     def compute(self, values: np.ndarray, source: object | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(index, value) pairs to draw for ``values``: a bucket's min and max at its first index.
