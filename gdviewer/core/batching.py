@@ -80,3 +80,15 @@ class BatchSchedule:
         if self._perm is None:
             return slice(start, stop)
         return self._perm[start:stop]
+
+
+def indices_for_step(algorithm: str, batch_size: int, n: int, shuffle: bool, seed: int, step: int) -> np.ndarray:
+    """Sample indices used by 1-based ``step`` of a run, recomputed from its settings.
+
+    In order this is a range; shuffled, the epoch's permutation is drawn again from the
+    seeded generator (the same sequence the trainer drew), so any past step can be shown.
+    """
+    schedule = BatchSchedule(algorithm, batch_size, n, shuffle, seed)
+    epoch, k = divmod(step - 1, schedule.steps_per_epoch)
+    schedule.begin_epoch(epoch)
+    return schedule.indices_of(epoch, k)

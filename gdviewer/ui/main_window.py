@@ -44,6 +44,7 @@ from gdviewer.ui.code_dialog import CodeDialog
 from gdviewer.ui.controls.data_controls import DataControls
 from gdviewer.ui.controls.playback_controls import PlaybackControls
 from gdviewer.ui.controls.run_controls import RunControls
+from gdviewer.ui.controls.timeline import Timeline
 from gdviewer.ui.data_loader import CsvLoader
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         s.data_changed.connect(self._on_data_changed)
         s.state_changed.connect(self._on_state_changed)
         s.worker_failed.connect(self._on_worker_failed)
+        s.view_changed.connect(self.schedule_redraw)
+        s.view_changed.connect(self._update_actions)
         self.session_ready = "gdviewer.core.trainer" in sys.modules
         self._engine_loaded.connect(self._on_engine_loaded)
         self.resize(1360, 860)
@@ -147,6 +150,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
         layout.addWidget(self.surface_panel, 1)
+        self.timeline = Timeline(self.session)
+        layout.addWidget(self.timeline)
         self.setCentralWidget(central)
         self.docks: dict[str, QDockWidget] = {}
         for name, title, panel, area in (
@@ -182,8 +187,10 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         self.play_action = self._action("Play", Qt.Key.Key_Space, self.session.toggle_play,
                                         "Train: play or pause")
-        self.step_action = self._action("Step", Qt.Key.Key_Right, lambda: self.session.step(1),
-                                        "Take one gradient step, then pause")
+        self.step_action = self._action("Step", Qt.Key.Key_Right, self.step_forward,
+                                        "Take one gradient step, then pause (when replaying: one step later)")
+        self.back_action = self._action("Step back (replay)", Qt.Key.Key_Left, self.step_back,
+                                        "Show the step before, when paused or finished")
         self.step_epoch_action = self._action("Step epoch", QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_Right),
                                               self.session.step_epoch, "Run to the end of the epoch, then pause")
         self.reset_action = self._action("Reset", Qt.Key.Key_R, self.session.reset,
@@ -324,18 +331,19 @@ class MainWindow(QMainWindow):
         self._last_frame = time.perf_counter()
         for panel in self.panels:
             panel.redraw()
+        self.timeline.sync()
         self._update_status()
         self.frames += 1
 
     def _update_status(self) -> None:
         s = self.session
-        n = s.steps_done
+        n = s.shown_steps
         spe = s.steps_per_epoch
         epoch = min(n // spe + (1 if n % spe else 0), s.run_config.epochs) if n else 0
         w, b = s.params
         loss = float(s.surface.loss(w, b)) if math.isfinite(w) and math.isfinite(b) else math.inf
         lab = self.status_labels
-        lab["state"].setText(s.state.capitalize())
+        lab["state"].setText(s.state.capitalize() + (" (replay)" if s.view_step is not None else ""))
         lab["epoch"].setText(f"Epoch {epoch}/{s.run_config.epochs}")
         lab["step"].setText(f"Step {n:,}/{s.total_steps:,}")
         lab["loss"].setText(f"Loss {loss:.5g}")
@@ -385,11 +393,25 @@ class MainWindow(QMainWindow):
         self.play_action.setText("Pause" if running else "Play")
         self.play_action.setEnabled(running or valid)
         can_step = valid and s.state in (READY, PAUSED, RUNNING)
-        self.step_action.setEnabled(can_step)
+        self.step_action.setEnabled(can_step or s.view_step is not None)
         self.step_epoch_action.setEnabled(can_step)
         self.reset_action.setEnabled(True)
 
     # --- user commands ------------------------------------------------------------------
+    def step_forward(self) -> None:
+        """→: one step later in a replay, else one new gradient step."""
+        s = self.session
+        if s.view_step is not None:
+            s.set_view_step(s.view_step + 1)
+        else:
+            s.step(1)
+
+    def step_back(self) -> None:
+        """←: one step earlier (pauses a running run first)."""
+        s = self.session
+        if len(s.history):
+            s.set_view_step(s.shown_steps - 1)
+
     def confirm(self, title: str, text: str) -> bool:
         """Ask a yes/no question (tests replace this)."""
         answer = QMessageBox.question(self, title, text)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from gdviewer.core.batching import steps_per_epoch
+from gdviewer.core.batching import indices_for_step, steps_per_epoch
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.history import Chunk, History
@@ -38,6 +38,7 @@ class Session(QObject):
     run_reset = Signal()  # the history was cleared (new settings, start point or data)
     history_grew = Signal()  # a chunk of steps arrived
     state_changed = Signal(str)  # READY, RUNNING, PAUSED or a final state
+    view_changed = Signal()  # the timeline cursor moved (see view_step)
     worker_failed = Signal(str, str)  # message, traceback
 
     def __init__(self, data_config: DataConfig | None = None, run_config: RunConfig | None = None,
@@ -51,6 +52,7 @@ class Session(QObject):
         self.state = READY
         self.message = ""
         self.current_batch = np.empty(0, dtype=np.int64)
+        self.view_step: int | None = None  # None: show the live end; k: show the state after step k
         self.speed = 0.0
         self._trainer: Trainer | None = None
         self._worker: TrainingWorker | None = None
@@ -71,13 +73,50 @@ class Session(QObject):
     def steps_done(self) -> int:
         return len(self.history)
 
+    def params_at(self, k: int) -> tuple[float, float]:
+        """(w, b) after step k (k = 0: the start point)."""
+        if k <= 0:
+            return self.history.initial_w, self.history.initial_b
+        return float(self.history.column("w")[k - 1]), float(self.history.column("b")[k - 1])
+
+    @property
+    def live_params(self) -> tuple[float, float]:
+        """(w, b) at the live end of the run."""
+        return self.params_at(len(self.history))
+
+    @property
+    def shown_steps(self) -> int:
+        """How many steps the panels show: all, or up to the timeline cursor."""
+        n = len(self.history)
+        return n if self.view_step is None else min(self.view_step, n)
+
     @property
     def params(self) -> tuple[float, float]:
-        """Current (w, b): the start point before the first step."""
+        """(w, b) at the step being shown (the live end unless the timeline is scrubbed)."""
+        return self.params_at(self.shown_steps)
+
+    def shown_batch(self) -> np.ndarray:
+        """Sample indices of the step being shown (empty at step 0)."""
+        k = self.shown_steps
+        if k == 0:
+            return np.empty(0, dtype=np.int64)
+        if k == len(self.history):
+            return self.current_batch
+        c = self.run_config
+        return indices_for_step(c.algorithm, c.batch_size, self.dataset.n, c.shuffle, c.shuffle_seed, k)
+
+    def set_view_step(self, k: int | None) -> None:
+        """Show the state after step k (None or the live end: follow the run)."""
         n = len(self.history)
-        if n == 0:
-            return self.history.initial_w, self.history.initial_b
-        return float(self.history.column("w")[n - 1]), float(self.history.column("b")[n - 1])
+        if k is not None:
+            k = max(0, min(int(k), n))
+            if k == n:
+                k = None
+        if k is not None and self.state == RUNNING:
+            self.pause()  # a past moment is looked at while the run waits
+        if k != self.view_step:
+            self.view_step = k
+            self.view_changed.emit()
 
     def stable_lr(self, config: RunConfig | None = None) -> float | None:
         c = config or self.run_config
@@ -134,6 +173,7 @@ class Session(QObject):
 
     # --- playback -----------------------------------------------------------------------
     def play(self) -> None:
+        self.set_view_step(None)  # play resumes from the live end
         if self.state in FINAL_STATES:
             self.reset()
         if self._worker is None:
@@ -157,6 +197,7 @@ class Session(QObject):
         """Take ``n`` steps and pause (from ready or paused; from running it pauses first)."""
         if self.state in FINAL_STATES:
             return
+        self.set_view_step(None)
         if self._worker is None:
             self._start(paused=True)
         assert self._worker is not None
@@ -181,6 +222,7 @@ class Session(QObject):
         self._stop_worker()
         self.history = History(self.run_config.init_w, self.run_config.init_b)
         self.current_batch = np.empty(0, dtype=np.int64)
+        self.view_step = None
         self.message = ""
         self.run_reset.emit()
         self._set_state(READY)

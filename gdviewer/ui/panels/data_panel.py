@@ -65,15 +65,15 @@ class DataPanel(PanelWidget):
         else:
             self.fit_line.setData([], [])
             self.equation.setText("ŷ: parameters are not finite (the run diverged)")
-        idx = self.session.current_batch
+        idx = self.session.shown_batch()
         ds = self.session.dataset
-        if idx.size == 0 or self.session.steps_done == 0:
+        if idx.size == 0 or self.session.shown_steps == 0:
             self.batch.setData([], [])
         else:
             if idx.size > MAX_SCATTER_POINTS:
                 idx = idx[:: math.ceil(idx.size / MAX_SCATTER_POINTS)]
             self.batch.setData(ds.x[idx], ds.y[idx])
-        n = self.session.steps_done
-        self.readout.setText(f"{ds.n:,} samples · step {n:,}: this step used {self.session.current_batch.size:,} "
+        n = self.session.shown_steps
+        self.readout.setText(f"{ds.n:,} samples · step {n:,}: this step used {idx.size:,} "
                              "sample(s) (circled)" if n else f"{ds.n:,} samples · press Play to train")
         self.frames_drawn += 1

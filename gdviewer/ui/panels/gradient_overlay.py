@@ -71,7 +71,7 @@ class GradientOverlay:
 
     def update(self) -> None:
         h = self.session.history
-        n = len(h)
+        n = self.session.shown_steps
         if n == 0:
             self.batch_gradient = self.full_gradient = self.origin = None
             self._hide_arrows()
@@ -130,7 +130,7 @@ class GradientOverlay:
         if key == self._batch_key:
             return
         self._batch_key = key
-        idx = s.current_batch
+        idx = s.shown_batch()
         if idx.size == 0:
             self.batch_contours.setData([], [])
             return

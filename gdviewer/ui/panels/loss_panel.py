@@ -27,6 +27,9 @@ class LossPanel(PanelWidget):
         for item in (self.batch_curve, self.full_curve):
             self.plot_item.addItem(item)
         # drawn from incremental min/max envelopes (≤ 2000 points), not every step
+        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("k", width=1.5))
+        self.plot_item.addItem(self.cursor, ignoreBounds=True)
+        self.cursor.hide()
         self.batch_env = Envelope(session.total_steps)
         self.full_env = Envelope(session.total_steps + 1)
         self._source: object | None = None
@@ -91,6 +94,15 @@ class LossPanel(PanelWidget):
         before[has] = samples[np.minimum(i[has], samples.shape[0]) - 1]
         return before
 
+    def _place_cursor(self) -> None:
+        """A vertical line at the step the timeline shows (hidden when following the run)."""
+        s = self.session
+        if s.view_step is None:
+            self.cursor.hide()
+            return
+        self.cursor.setValue(float(self._x_values(np.array([float(s.shown_steps)]))[0]))
+        self.cursor.show()
+
     def redraw(self) -> None:
         s = self.session
         h = s.history
@@ -99,8 +111,9 @@ class LossPanel(PanelWidget):
             self._source = h
             self.batch_env.reset(s.total_steps)
             self.full_env.reset(s.total_steps + 1)
-        w, b = s.params
+        w, b = s.live_params
         now = float(s.surface.loss(w, b))
+        self._place_cursor()
         if n == 0:
             self.batch_curve.setData([], [])
             self.full_curve.setData(self._x_values(np.zeros(1)), [now])

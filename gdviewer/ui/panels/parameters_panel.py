@@ -25,6 +25,9 @@ class ParametersPanel(PanelWidget):
         for item in (self.w_curve, self.b_curve):
             self.plot_item.addItem(item)
         # drawn from incremental min/max envelopes (≤ 2000 points), not every step
+        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("k", width=1.5))
+        self.plot_item.addItem(self.cursor, ignoreBounds=True)
+        self.cursor.hide()
         self.w_env = Envelope(session.total_steps)
         self.b_env = Envelope(session.total_steps)
         self._source: object | None = None
@@ -70,6 +73,11 @@ class ParametersPanel(PanelWidget):
             curve.setData(x, y)
         for pen in self.pens:
             pen.update(len(h) + 1)
+        if s.view_step is None:
+            self.cursor.hide()
+        else:
+            self.cursor.setValue(float(s.shown_steps))
+            self.cursor.show()
         w_now, b_now = s.params
         w_opt, b_opt = s.surface.optimum
         self.readout.setText(f"w = {w_now:.6g} (w* = {w_opt:.6g}) · b = {b_now:.6g} (b* = {b_opt:.6g})")

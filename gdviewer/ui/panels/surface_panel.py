@@ -192,13 +192,14 @@ class SurfacePanel(PanelWidget):
     def redraw(self) -> None:
         """Path, start and current point; re-frame if the path left the view."""
         h = self.session.history
-        n = len(h)
+        n = self.session.shown_steps  # the live end, or where the timeline cursor is
         self.start_marker.setData([h.initial_w], [h.initial_b])
         # every stride-th step and the last: a view, no copy of the whole path
         stride = max(1, -(-n // MAX_PATH_POINTS))
         tail = n - 1 if n % stride else n  # the last step, unless the stride already took it
-        ws = np.concatenate([[h.initial_w], h.column("w")[stride - 1 :: stride], h.column("w")[tail:]])
-        bs = np.concatenate([[h.initial_b], h.column("b")[stride - 1 :: stride], h.column("b")[tail:]])
+        w_col, b_col = h.column("w")[:n], h.column("b")[:n]
+        ws = np.concatenate([[h.initial_w], w_col[stride - 1 :: stride], w_col[tail:]])
+        bs = np.concatenate([[h.initial_b], b_col[stride - 1 :: stride], b_col[tail:]])
         ws, bs = ws.astype(np.float64), bs.astype(np.float64)
         ok = np.isfinite(ws) & np.isfinite(bs)
         self.path_pen.update(int(ok.sum()))
