@@ -28,7 +28,11 @@ def _data_lines(data: DataConfig | None, dataset: Dataset | None) -> list[str]:
             return [
                 f"# {dataset.n:,} points from {dataset.source}: two numeric columns x, y",
                 "import numpy as np",
-                f"table = np.genfromtxt({dataset.source!r}, delimiter=None, names=None, comments='#')",
+                f"with open({dataset.source!r}, encoding='utf-8-sig') as file:",
+                "    first = next(line for line in file if line.strip() and not line.lstrip().startswith('#'))",
+                "delimiter = next((d for d in ',;\\t' if d in first), None)  # as gdviewer reads it; None: spaces",
+                f"table = np.genfromtxt({dataset.source!r}, delimiter=delimiter, usecols=(0, 1), comments='#',",
+                "                      encoding='utf-8-sig')",
                 "table = table[~np.isnan(table).any(axis=1)]  # drops a header row",
                 "X = torch.tensor(table[:, :1], dtype=torch.float32)",
                 "Y = torch.tensor(table[:, 1:2], dtype=torch.float32)",

@@ -19,6 +19,9 @@ SCHEMA_VERSION = 1
 ALGORITHMS: tuple[str, ...] = ("batch", "stochastic", "minibatch")
 OPTIMIZERS: tuple[str, ...] = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")
 
+#: How runs racing together line up (see gdviewer.core.race).
+CLOCKS: tuple[str, ...] = ("epoch", "step", "samples")
+
 #: Human-readable names, shared by the CLI help and the UI.
 ALGORITHM_LABELS: dict[str, str] = {
     "batch": "Batch GD",

@@ -1,6 +1,7 @@
-"""Session files: versioned JSON holding the data settings and the run settings.
+"""Session files: versioned JSON holding the data settings and the runs' settings.
 
-Presets use the same ``data`` / ``run`` objects. Reading never raises anything but
+Version 2 holds several runs (``runs``: name, colour, settings) and the clock they race on;
+version 1 files (one ``run``) open as a single run. Presets use the same objects. Reading never raises anything but
 :class:`DataError` with a message that says what is wrong, so a caller can show it and keep
 its current session.
 """
@@ -13,11 +14,25 @@ from pathlib import Path
 from reprlib import repr as _brief
 from typing import Any
 
-from gdviewer.core.config import DataConfig, RunConfig
+from gdviewer.core.config import CLOCKS, DataConfig, RunConfig
 from gdviewer.core.errors import ConfigError, DataError
 
 FORMAT = "gdviewer-session"
-VERSION = 1
+VERSION = 2
+MAX_RUNS = 8
+_HEX = set("0123456789abcdefABCDEF")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a session: its settings, name and colour (``#RRGGBB``; empty: automatic)."""
+
+    config: RunConfig
+    name: str = ""
+    colour: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "colour": self.colour, "run": self.config.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -28,10 +43,41 @@ class SessionSpec:
     run: RunConfig = field(default_factory=RunConfig)
     name: str = ""
     description: str = ""
+    runs: tuple[RunSpec, ...] = ()
+    clock: str = "epoch"
+
+    def all_runs(self) -> tuple[RunSpec, ...]:
+        """The runs; a single-run spec is its ``run``."""
+        return self.runs or (RunSpec(self.run, "Run 1"),)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": FORMAT, "version": VERSION, "name": self.name, "description": self.description,
-                "data": self.data.to_dict(), "run": self.run.to_dict()}
+        out = {"format": FORMAT, "version": VERSION, "name": self.name, "description": self.description,
+               "data": self.data.to_dict(), "run": self.all_runs()[0].config.to_dict(), "clock": self.clock}
+        if self.runs:
+            out["runs"] = [r.to_dict() for r in self.runs]
+        return out
+
+
+def _runs_from(obj: Any, where: str, n: int) -> tuple[RunSpec, ...]:
+    if not isinstance(obj, list) or not 1 <= len(obj) <= MAX_RUNS:
+        raise DataError(f"{where}: runs must be a list of 1 to {MAX_RUNS} runs")
+    runs = []
+    for i, entry in enumerate(obj):
+        if not isinstance(entry, dict):
+            raise DataError(f"{where}: run {i + 1} must be an object, got {type(entry).__name__}")
+        name, colour = entry.get("name", ""), entry.get("colour", "")
+        if not isinstance(name, str) or not isinstance(colour, str):
+            raise DataError(f"{where}: run {i + 1}: name and colour must be text")
+        if colour and not (len(colour) == 7 and colour[0] == "#" and set(colour[1:]) <= _HEX):
+            raise DataError(f"{where}: run {i + 1}: colour must look like #E69F00, got {_brief(colour)}")
+        try:
+            config = RunConfig.from_dict(entry.get("run", {})).validate(n)
+        except ConfigError as exc:
+            raise DataError(f"{where}: run {i + 1}: invalid setting {exc}") from None
+        except TypeError as exc:
+            raise DataError(f"{where}: run {i + 1}: invalid settings ({exc})") from None
+        runs.append(RunSpec(config, name[:60], colour))
+    return tuple(runs)
 
 
 def spec_from_dict(obj: Any, where: str = "session") -> SessionSpec:
@@ -56,13 +102,20 @@ def spec_from_dict(obj: Any, where: str = "session") -> SessionSpec:
         raise DataError(f"{where}: invalid setting {exc}") from None
     except TypeError as exc:
         raise DataError(f"{where}: invalid settings ({exc})") from None
+    runs: tuple[RunSpec, ...] = ()
+    if version >= 2 and "runs" in obj:
+        runs = _runs_from(obj["runs"], where, _count(data))
+        run = runs[0].config
+    clock = obj.get("clock", "epoch")
+    if clock not in CLOCKS:
+        raise DataError(f"{where}: clock must be one of {', '.join(CLOCKS)}, got {_brief(clock)}")
     texts = {}
     for key in ("name", "description"):
         value = obj.get(key, "")
         if not isinstance(value, str):
             raise DataError(f"{where}: {key} must be text, got {type(value).__name__}")
         texts[key] = value
-    return SessionSpec(data=data, run=run, **texts)
+    return SessionSpec(data=data, run=run, runs=runs, clock=clock, **texts)
 
 
 def _count(data: DataConfig) -> int:

@@ -38,12 +38,13 @@ from gdviewer.core.codegen import pytorch_script
 from gdviewer.core.config import ALGORITHM_LABELS, DataConfig, RunConfig
 from gdviewer.core.data import Dataset
 from gdviewer.core.errors import ConfigError, DataError
-from gdviewer.core.session_file import SessionSpec, load_session, save_session
+from gdviewer.core.session_file import RunSpec, SessionSpec, load_session, save_session
 from gdviewer.presets import load_presets
 from gdviewer.ui.code_dialog import CodeDialog
 from gdviewer.ui.controls.data_controls import DataControls
 from gdviewer.ui.controls.playback_controls import PlaybackControls
 from gdviewer.ui.controls.run_controls import RunControls
+from gdviewer.ui.controls.run_list import RunList
 from gdviewer.ui.controls.timeline import Timeline
 from gdviewer.ui.data_loader import CsvLoader
 from gdviewer.ui.panels.data_panel import DataPanel
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         s.worker_failed.connect(self._on_worker_failed)
         s.view_changed.connect(self.schedule_redraw)
         s.view_changed.connect(self._update_actions)
+        s.runs_changed.connect(self._on_runs_changed)
         self.session_ready = "gdviewer.core.trainer" in sys.modules
         self._engine_loaded.connect(self._on_engine_loaded)
         self.resize(1360, 860)
@@ -234,8 +236,11 @@ class MainWindow(QMainWindow):
             self.preset_box.setItemData(self.preset_box.count() - 1, spec.description, Qt.ItemDataRole.ToolTipRole)
         self.preset_box.setToolTip("One-click settings that each show something about gradient descent")
         self.preset_box.activated.connect(self._on_preset_chosen)
+        self.run_list = RunList(s)
+        self.run_list.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         panel = QWidget()
         col = QVBoxLayout(panel)
+        col.addWidget(self.run_list)
         col.addWidget(self.run_controls)
         col.addWidget(self.data_controls)
         col.addStretch(1)
@@ -358,6 +363,15 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.redraw()
 
+    def _on_runs_changed(self) -> None:
+        s = self.session
+        self.run_list.sync()
+        self.run_controls.set_config(s.run_config)
+        for panel in (self.surface_panel, self.data_panel, self.loss_panel):
+            panel.sync_runs()
+        self.loss_panel.frame_run()
+        self.schedule_redraw()
+
     def _on_data_changed(self) -> None:
         s = self.session
         self.run_controls.set_n_points(s.dataset.n)
@@ -457,7 +471,12 @@ class MainWindow(QMainWindow):
     def apply_spec(self, spec: SessionSpec) -> None:
         """Load data + run settings (a preset or a session file)."""
         s = self.session
-        s.load(spec.data, spec.run)
+        runs = spec.all_runs()
+        s.load(spec.data, runs[0].config)
+        if len(runs) > 1 or runs[0].name or runs[0].colour or spec.clock != "epoch":
+            s.set_runs([(r.config, r.name, r.colour) for r in runs], spec.clock)
+        if len(runs) > 1:  # compare runs on the axis they race on
+            self.loss_panel.set_x_axis({"epoch": "epochs", "step": "steps", "samples": "samples"}[spec.clock])
         self.data_controls.set_config(spec.data)
         self.run_controls.set_config(s.run_config)
         self.run_controls.set_n_points(s.dataset.n)
@@ -556,7 +575,9 @@ class MainWindow(QMainWindow):
             self.save_path(path)
 
     def save_path(self, path: str | Path) -> bool:
-        spec = SessionSpec(data=self.session.data_config, run=self.session.run_config)
+        s = self.session
+        spec = SessionSpec(data=s.data_config, run=s.runs[0].config, clock=s.clock,
+                           runs=tuple(RunSpec(r.config, r.name, r.colour) for r in s.runs))
         try:
             save_session(path, spec)
         except OSError as exc:

@@ -1,12 +1,15 @@
 """Session: the one place the GUI talks to training.
 
-It owns the data set, the run configuration, the history of the current run, and the
-QThread + TrainingWorker pair while a run is alive. Panels and controls read its state
-and call its methods; they never touch the trainer or the thread.
+It owns the data set, the runs (each a configuration, a name, a colour and the history of
+its steps), the shared clock they race on, and the QThread + TrainingWorker pair while they
+train. One run is *selected*: the controls edit it and the panels draw it bold. Panels and
+controls read the session's state and call its methods; they never touch a trainer or the
+thread.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,12 +18,17 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from gdviewer.core.batching import indices_for_step, steps_per_epoch
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
+from gdviewer.core.errors import ConfigError
 from gdviewer.core.history import Chunk, History
 from gdviewer.core.surface import LossSurface, stable_learning_rate
 
 if TYPE_CHECKING:
-    from gdviewer.core.trainer import Trainer
+    from gdviewer.core.race import Race
     from gdviewer.ui.worker import TrainingWorker
+
+#: Okabe–Ito: run colours that stay distinct with every common colour-vision deficiency.
+RUN_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#000000")
+MAX_RUNS = 8
 
 #: Run states as shown to the user. The final ones come from the trainer's status.
 READY, RUNNING, PAUSED = "ready", "running", "paused"
@@ -31,8 +39,32 @@ FINAL_STATES = (FINISHED, DIVERGED, STOPPED, FAILED)
 STOP_TIMEOUT_MS = 2000
 
 
+@dataclass
+class Run:
+    """One run of the race: its settings, how it is shown, and what it recorded."""
+
+    config: RunConfig
+    name: str
+    colour: str
+    history: History = field(init=False)
+    current_batch: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    status: str = READY
+    message: str = ""
+
+    def __post_init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.history = History(self.config.init_w, self.config.init_b)
+        self.current_batch = np.empty(0, dtype=np.int64)
+        self.status = READY
+        self.message = ""
+
+
 class Session(QObject):
-    """Data + run configuration + the live run, with play/pause/step/reset."""
+    """Data + runs + the live race, with play/pause/step/reset."""
+
+    runs_changed = Signal()  # a run was added, removed, renamed, recoloured or selected
 
     data_changed = Signal()  # a new data set (and surface)
     run_reset = Signal()  # the history was cleared (new settings, start point or data)
@@ -47,23 +79,122 @@ class Session(QObject):
         self.data_config = (data_config or DataConfig()).validate()
         self.dataset: Dataset = synthetic(self.data_config)
         self.surface = LossSurface.from_data(self.dataset.x, self.dataset.y)
-        self.run_config = (run_config or RunConfig()).validate(self.dataset.n)
-        self.history = History(self.run_config.init_w, self.run_config.init_b)
+        first = (run_config or RunConfig()).validate(self.dataset.n)
+        self.runs: list[Run] = [Run(first, "Run 1", RUN_COLOURS[0])]
+        self.selected = 0
+        self.clock = "epoch"
         self.state = READY
         self.message = ""
-        self.current_batch = np.empty(0, dtype=np.int64)
         self.view_step: int | None = None  # None: show the live end; k: show the state after step k
         self.speed = 0.0
-        self._trainer: Trainer | None = None
+        self._race: Race | None = None
         self._worker: TrainingWorker | None = None
         self._thread: QThread | None = None
         self._draining: list[QThread] = []
+
+    # --- the selected run ---------------------------------------------------------------
+    @property
+    def run(self) -> Run:
+        return self.runs[self.selected]
+
+    @property
+    def run_config(self) -> RunConfig:
+        return self.run.config
+
+    @property
+    def history(self) -> History:
+        return self.run.history
+
+    @history.setter
+    def history(self, history: History) -> None:
+        self.run.history = history
+
+    @property
+    def current_batch(self) -> np.ndarray:
+        return self.run.current_batch
+
+    # --- the run list --------------------------------------------------------------------
+    def _next_colour(self) -> str:
+        used = {r.colour for r in self.runs}
+        return next((c for c in RUN_COLOURS if c not in used), RUN_COLOURS[len(self.runs) % len(RUN_COLOURS)])
+
+    def add_run(self, config: RunConfig | None = None, name: str | None = None, colour: str | None = None) -> int:
+        """Add a run (a copy of the selected one's settings by default); resets the race."""
+        if len(self.runs) >= MAX_RUNS:
+            raise ConfigError("runs", f"at most {MAX_RUNS} runs race at once")
+        config = (config or self.run_config).validate(self.dataset.n)
+        self._stop_worker()
+        index = len(self.runs)
+        self.runs.append(Run(config, name or f"Run {index + 1}", colour or self._next_colour()))
+        self.selected = index
+        self.runs_changed.emit()
+        self.reset()
+        return index
+
+    def duplicate_run(self, index: int) -> int:
+        source = self.runs[index]
+        return self.add_run(source.config, f"{source.name} (copy)")
+
+    def remove_run(self, index: int) -> None:
+        """Remove a run; the last one stays (there is always one run)."""
+        if len(self.runs) <= 1 or not 0 <= index < len(self.runs):
+            return
+        self._stop_worker()
+        del self.runs[index]
+        self.selected = min(self.selected if self.selected < index else max(self.selected - 1, 0),
+                            len(self.runs) - 1)
+        self.runs_changed.emit()
+        self.reset()
+
+    def rename_run(self, index: int, name: str) -> None:
+        name = " ".join(str(name).split())[:60]
+        if name and name != self.runs[index].name:
+            self.runs[index].name = name
+            self.runs_changed.emit()
+
+    def set_run_colour(self, index: int, colour: str) -> None:
+        self.runs[index].colour = colour
+        self.runs_changed.emit()
+
+    def select_run(self, index: int) -> None:
+        if 0 <= index < len(self.runs) and index != self.selected:
+            self.selected = index
+            self.runs_changed.emit()
+            self.view_changed.emit()
+
+    def set_clock(self, clock: str) -> None:
+        from gdviewer.core.race import CLOCKS
+
+        if clock not in CLOCKS:
+            raise ConfigError("clock", f"must be one of {', '.join(CLOCKS)}, got {clock!r}")
+        if clock != self.clock:
+            self.clock = clock
+            self.reset()
+
+    def set_runs(self, runs: list[tuple[RunConfig, str, str]], clock: str = "epoch") -> None:
+        """Replace all runs (a preset or a session file); checked before anything changes."""
+        if not 1 <= len(runs) <= MAX_RUNS:
+            raise ConfigError("runs", f"between 1 and {MAX_RUNS} runs, got {len(runs)}")
+        for config, _name, _colour in runs:
+            config.validate(self.dataset.n)
+        self._stop_worker()
+        self.runs = [Run(c, name or f"Run {i + 1}", colour or RUN_COLOURS[i % len(RUN_COLOURS)])
+                     for i, (c, name, colour) in enumerate(runs)]
+        self.selected = 0
+        self.clock = clock
+        self.runs_changed.emit()
+        self.reset()
 
     # --- derived facts ---------------------------------------------------------------
     @property
     def steps_per_epoch(self) -> int:
         c = self.run_config
         return steps_per_epoch(c.algorithm, c.batch_size, self.dataset.n)
+
+    def steps_of(self, index: int) -> int:
+        """Total steps of run ``index``."""
+        c = self.runs[index].config
+        return steps_per_epoch(c.algorithm, c.batch_size, self.dataset.n) * c.epochs
 
     @property
     def total_steps(self) -> int:
@@ -94,6 +225,32 @@ class Session(QObject):
     def params(self) -> tuple[float, float]:
         """(w, b) at the step being shown (the live end unless the timeline is scrubbed)."""
         return self.params_at(self.shown_steps)
+
+    def shown_steps_of(self, index: int) -> int:
+        """Steps shown for run ``index``: its live end, or, while the timeline shows an
+        earlier moment of the selected run, the same moment on the shared clock."""
+        run = self.runs[index]
+        n = len(run.history)
+        if self.view_step is None or index == self.selected:
+            return n if index != self.selected else self.shown_steps
+        k = self.shown_steps
+        sel = self.run
+        if self.clock == "step":
+            return min(k, n)
+        if self.clock == "epoch":
+            sel_spe = steps_per_epoch(sel.config.algorithm, sel.config.batch_size, self.dataset.n)
+            spe = steps_per_epoch(run.config.algorithm, run.config.batch_size, self.dataset.n)
+            return min(n, int(k / sel_spe * spe + 1e-9))
+        seen = int(sel.history.column("samples")[k - 1]) if k else 0
+        return int(np.searchsorted(run.history.column("samples"), seen, side="right"))
+
+    def params_of(self, index: int) -> tuple[float, float]:
+        """(w, b) of run ``index`` at the moment shown."""
+        run = self.runs[index]
+        k = self.shown_steps_of(index)
+        if k <= 0:
+            return run.history.initial_w, run.history.initial_b
+        return float(run.history.column("w")[k - 1]), float(run.history.column("b")[k - 1])
 
     def shown_batch(self) -> np.ndarray:
         """Sample indices of the step being shown (empty at step 0)."""
@@ -129,11 +286,13 @@ class Session(QObject):
 
     # --- changing what is trained -----------------------------------------------------
     def set_run_config(self, config: RunConfig) -> bool:
-        """Use ``config`` from now on; resets the run if it changed. Raises ConfigError if invalid."""
+        """Use ``config`` for the selected run; resets the race if it changed. Raises
+        ConfigError (and changes nothing) if invalid."""
         config.validate(self.dataset.n)
         if config == self.run_config:
             return False
-        self.run_config = config
+        self._stop_worker()
+        self.run.config = config
         self.reset()
         return True
 
@@ -153,7 +312,9 @@ class Session(QObject):
         dataset = synthetic(data_config.validate())
         run_config.validate(dataset.n)
         self._stop_worker()
-        self.run_config = run_config
+        self.runs = [Run(run_config, "Run 1", RUN_COLOURS[0])]
+        self.selected = 0
+        self.runs_changed.emit()
         self.dataset = dataset
         self.data_config = data_config
         self.surface = LossSurface.from_data(dataset.x, dataset.y)
@@ -163,7 +324,8 @@ class Session(QObject):
     def set_dataset(self, dataset: Dataset, config: DataConfig | None = None) -> None:
         """Train on ``dataset`` from now on (resets the run); raises ConfigError if the run
         settings cannot apply to it (e.g. a batch size above its number of points)."""
-        self.run_config.validate(dataset.n)
+        for run in self.runs:
+            run.config.validate(dataset.n)
         self._stop_worker()
         self.dataset = dataset
         self.data_config = config if config is not None else self.data_config
@@ -206,10 +368,15 @@ class Session(QObject):
         self._set_state(PAUSED)
 
     def step_epoch(self) -> None:
-        """Run to the end of the current epoch (a whole epoch from an epoch boundary)."""
-        done = self._trainer.steps_done if self._trainer is not None else 0
-        spe = self.steps_per_epoch
-        self.step(spe - done % spe)
+        """Run every run to the end of its current epoch (a whole epoch from a boundary)."""
+        if self._race is not None:
+            self.step(max(1, self._race.steps_to_next_epoch()))
+            return
+        total = 0
+        for run in self.runs:
+            c = run.config
+            total += steps_per_epoch(c.algorithm, c.batch_size, self.dataset.n)
+        self.step(total)
 
     def set_speed(self, steps_per_second: float) -> None:
         """Steps per second; 0 means as fast as possible."""
@@ -218,10 +385,10 @@ class Session(QObject):
             self._worker.set_speed(self.speed)
 
     def reset(self) -> None:
-        """Stop any run and clear the history; the next Play starts from the start point."""
+        """Stop the race and clear every run's history; Play starts again from the start points."""
         self._stop_worker()
-        self.history = History(self.run_config.init_w, self.run_config.init_b)
-        self.current_batch = np.empty(0, dtype=np.int64)
+        for run in self.runs:
+            run.clear()
         self.view_step = None
         self.message = ""
         self.run_reset.emit()
@@ -244,13 +411,18 @@ class Session(QObject):
     def _start(self, paused: bool) -> None:
         # imported here: torch loads in the background after the window shows (app.py);
         # if it is still loading, this waits for it
+        from gdviewer.core.race import Race
         from gdviewer.core.trainer import Trainer
         from gdviewer.ui.worker import TrainingWorker
 
-        trainer = Trainer(self.dataset, self.run_config, self.surface)
-        self._trainer = trainer
-        self.history = trainer.new_history()
-        worker = TrainingWorker(trainer, paused=paused, speed=self.speed)
+        trainers = [Trainer(self.dataset, run.config, self.surface) for run in self.runs]
+        for run, trainer in zip(self.runs, trainers, strict=True):
+            run.clear()
+            run.history = trainer.new_history()
+            run.status = RUNNING
+        race = Race(trainers, self.clock)
+        self._race = race
+        worker = TrainingWorker(race, paused=paused, speed=self.speed)
         thread = QThread()
         thread.setObjectName("gdviewer-training")
         worker.moveToThread(thread)
@@ -264,28 +436,45 @@ class Session(QObject):
     def _stop_worker(self) -> None:
         worker, thread = self._worker, self._thread
         self._worker = self._thread = None
-        self._trainer = None
+        race, self._race = self._race, None
         if worker is None or thread is None:
             return
         worker.request_stop()
         thread.quit()
         if not thread.wait(STOP_TIMEOUT_MS):
             self._draining.append(thread)  # keep it alive until it ends: never destroy a running QThread
+        if race is not None:
+            for run, trainer in zip(self.runs, race.trainers, strict=False):
+                if run.status == RUNNING:
+                    run.status = trainer.status.value if trainer.status.is_final else PAUSED
+                    run.message = trainer.message
 
     @Slot(object)
-    def _on_chunk(self, chunk: Chunk) -> None:
+    def _on_chunk(self, chunks: dict[int, Chunk]) -> None:
         if self.sender() is not self._worker or self._worker is None:
-            return  # a late chunk of a run that was reset
-        self.history.append(chunk)
-        self.current_batch = chunk.batch_indices
+            return  # a late chunk of a race that was reset
+        for index, chunk in chunks.items():
+            run = self.runs[index]
+            run.history.append(chunk)
+            run.current_batch = chunk.batch_indices
         self.history_grew.emit()
 
     @Slot(str, str)
     def _on_finished(self, status: str, message: str) -> None:
         if self.sender() is not self._worker or self._worker is None:
             return
+        race = self._race
         self._stop_worker()
-        self.message = message
+        if race is not None:
+            for run, trainer in zip(self.runs, race.trainers, strict=True):
+                run.status, run.message = trainer.status.value, trainer.message
+        diverged = [r for r in self.runs if r.status == DIVERGED]
+        if len(self.runs) == 1:
+            self.message = message
+        elif diverged:
+            self.message = " ".join(f"{r.name}: {r.message}" for r in diverged)
+        else:
+            self.message = f"All {len(self.runs)} runs finished."
         self._set_state(status)
 
     @Slot(str, str)
@@ -293,6 +482,8 @@ class Session(QObject):
         if self.sender() is not self._worker or self._worker is None:
             return
         self._stop_worker()
+        for run in self.runs:
+            run.status = FAILED
         self.message = f"Training failed: {message}"
         self._set_state(FAILED)
         self.worker_failed.emit(message, details)

@@ -17,21 +17,21 @@ import traceback
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from gdviewer.core.trainer import Trainer
+from gdviewer.core.race import Race
 
 #: Chunks per second at most; the screen cannot show more.
 MAX_EMIT_RATE = 30.0
 
 
 class TrainingWorker(QObject):
-    """Runs ``trainer`` step by step until it ends, is stopped, or waits while paused."""
+    """Runs a race of trainers step by step until it ends, is stopped, or waits while paused."""
 
-    chunk_ready = Signal(object)  # a gdviewer.core.history.Chunk
+    chunk_ready = Signal(object)  # {run index: gdviewer.core.history.Chunk}
     idle = Signal()  # paused with no steps left to take (after a Step / Step epoch)
     finished = Signal(str, str)  # final status value, message
     failed = Signal(str, str)  # message, traceback
 
-    def __init__(self, trainer: Trainer, paused: bool = False, speed: float = 0.0) -> None:
+    def __init__(self, trainer: Race, paused: bool = False, speed: float = 0.0) -> None:
         super().__init__()
         self.trainer = trainer
         self._lock = threading.Lock()

@@ -45,7 +45,10 @@ def test_every_preset_in_the_file_loads_in_file_order():
         assert isinstance(spec, SessionSpec)
         assert spec.name == entry["name"] and spec.description == entry["description"]
         assert spec.description, "every preset explains what it shows"
-        assert spec.run == RunConfig(**entry["run"]) and spec.data == DataConfig(**entry["data"])
+        assert spec.data == DataConfig(**entry["data"])
+        runs = [r["run"] for r in entry["runs"]] if "runs" in entry else [entry["run"]]
+        assert [r.config for r in spec.all_runs()] == [RunConfig(**r) for r in runs]
+        assert spec.run == RunConfig(**runs[0])
 
 
 def test_tutorial_batch_preset_is_exactly_the_tutorials_batch_run():

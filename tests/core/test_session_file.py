@@ -55,7 +55,7 @@ def test_a_saved_session_is_plain_versioned_json(tmp_path, spec):
     save_session(path, spec)
     obj = json.loads(path.read_text(encoding="utf-8"))
     assert obj["format"] == FORMAT == "gdviewer-session"
-    assert obj["version"] == VERSION == 1
+    assert obj["version"] == VERSION == 2
     assert obj["name"] == spec.name and obj["description"] == spec.description
     assert obj["data"] == {f: getattr(spec.data, f) for f in obj["data"]}
     assert set(obj["run"]) == set(RunConfig.__dataclass_fields__)

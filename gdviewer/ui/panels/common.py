@@ -37,7 +37,7 @@ class AdaptivePen:
 
     def update(self, n_points: int) -> None:
         width = 2 if n_points <= THICK_LINE_MAX_POINTS else 1
-        if width != self.width:
+        if width != self.width:  # (set width to 0 to force a new pen, e.g. after a colour change)
             self.width = width
             self.item.setPen(pg.mkPen(self.color, width=width))
 

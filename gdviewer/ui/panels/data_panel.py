@@ -35,7 +35,22 @@ class DataPanel(PanelWidget):
         self.equation.setParentItem(self.plot_item.getViewBox())
         self.equation.setPos(8, 4)
         self._x_ends = np.array([0.0, 1.0])
+        self.other_fits: list[pg.PlotDataItem] = []
+        self.sync_runs()
         self.update_data()
+
+    def sync_runs(self) -> None:
+        """The selected run's line bold in its colour, the others' faint."""
+        s = self.session
+        for item in self.other_fits:
+            self.plot_item.removeItem(item)
+        self.other_fits = []
+        for i, run in enumerate(s.runs):
+            if i != s.selected:
+                item = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=1.5))
+                self.plot_item.addItem(item)
+                self.other_fits.append(item)
+        self.fit_line.setPen(pg.mkPen(s.run.colour, width=3))
 
     def update_data(self) -> None:
         """New data set: redraw the samples and the true line, frame them."""
@@ -58,6 +73,14 @@ class DataPanel(PanelWidget):
 
     def redraw(self) -> None:
         """Current fit and batch (called by the window's frame timer)."""
+        s = self.session
+        others = (i for i in range(len(s.runs)) if i != s.selected)
+        for item, i in zip(self.other_fits, others, strict=False):
+            ow, ob = s.params_of(i)
+            if math.isfinite(ow) and math.isfinite(ob):
+                item.setData(self._x_ends, ow * self._x_ends + ob)
+            else:
+                item.setData([], [])
         w, b = self.session.params
         if math.isfinite(w) and math.isfinite(b):
             self.fit_line.setData(self._x_ends, w * self._x_ends + b)

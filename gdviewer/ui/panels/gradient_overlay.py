@@ -100,7 +100,14 @@ class GradientOverlay:
         if not norms or max(norms) == 0 or not (math.isfinite(w0) and math.isfinite(b0)):
             self._hide_arrows()
             return
-        scale = ARROW_FRACTION * min(v1 - v0, u1 - u0) / max(norms)
+        # one scale per run, set by the full gradient at its start: arrows shrink as the run
+        # approaches the optimum (where the gradient vanishes), and a noisy batch gradient
+        # shows up longer than the full one
+        h = self.session.history
+        start = self.session.surface.gradient(h.initial_w, h.initial_b)
+        reference = max(math.hypot(*start), 1e-12)
+        size = min(v1 - v0, u1 - u0)
+        scale = min(ARROW_FRACTION * size / reference, 2 * ARROW_FRACTION * size / max(norms))
         px_w, px_h = self.view_box.viewPixelSize()
         for key, g in (("batch", gb), ("full", gf)):
             if not all(map(math.isfinite, g)):
@@ -116,7 +123,7 @@ class GradientOverlay:
             self.heads[key].setPos(*tip)
             self.heads[key].show()
             self.labels[key].setPos(*tip)
-            self.labels[key].show()
+            self.labels[key].setVisible(math.hypot(dx, dy) >= 25)  # no label on a vanishing arrow
 
     def _draw_batch_contours(self, n: int) -> None:
         s = self.session

@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
+from gdviewer.core.batching import steps_per_epoch
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
 from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.session import Session
@@ -33,6 +34,8 @@ class LossPanel(PanelWidget):
         self.batch_env = Envelope(session.total_steps)
         self.full_env = Envelope(session.total_steps + 1)
         self._source: object | None = None
+        self.other_curves: list[tuple[pg.PlotDataItem, Envelope]] = []
+        self.sync_runs()
         self.axis_box = QComboBox()
         self.axis_box.addItems(list(X_AXES))
         self.axis_box.setAccessibleName("Loss x-axis")
@@ -73,8 +76,9 @@ class LossPanel(PanelWidget):
         """Fix the x-axis to the whole run, so the curve grows into a still frame (and the
         axis is not re-laid out every frame); y follows the data."""
         s = self.session
-        total = {"steps": s.total_steps, "epochs": s.run_config.epochs,
-                 "samples": s.run_config.epochs * s.dataset.n}[self.x_axis]
+        longest = max((s.steps_of(i) for i in range(len(s.runs))), default=s.total_steps)
+        epochs = max(r.config.epochs for r in s.runs)
+        total = {"steps": longest, "epochs": epochs, "samples": epochs * s.dataset.n}[self.x_axis]
         view = self.plot_item.getViewBox()
         view.enableAutoRange(axis="x", enable=False)
         view.setXRange(0, total, padding=0.02)
@@ -90,6 +94,51 @@ class LossPanel(PanelWidget):
         samples = self.session.history.column("samples")
         i = np.floor(index).astype(np.int64)
         before = np.zeros(index.shape)
+        has = i > 0
+        before[has] = samples[np.minimum(i[has], samples.shape[0]) - 1]
+        return before
+
+    def sync_runs(self) -> None:
+        """The selected run's curves bold in its colour; each other run's full-data loss faint."""
+        s = self.session
+        for curve, _env in self.other_curves:
+            self.plot_item.removeItem(curve)
+        self.other_curves = []
+        for i, run in enumerate(s.runs):
+            if i != s.selected:
+                curve = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=1.5), name=f"{run.name}: full-data loss")
+                self.plot_item.addItem(curve)
+                self.other_curves.append((curve, Envelope(s.steps_of(i) + 1)))
+        self.full_pen.color = s.run.colour
+        self.full_pen.width = 0
+        self.full_pen.update(len(s.history) + 1)
+
+    def _draw_other_runs(self) -> None:
+        s = self.session
+        log = self.log_box.isChecked()
+        others = (i for i in range(len(s.runs)) if i != s.selected)
+        for (curve, env), i in zip(self.other_curves, others, strict=False):
+            h = s.runs[i].history
+            if len(h) == 0:
+                curve.setData([], [])
+                continue
+            idx, values = env.compute(h.column("full_loss"), h)
+            values = finite_or_nan(values)
+            if log:
+                np.maximum(values, 1e-30, out=values, where=np.isfinite(values))
+            curve.setData(self._x_values_of(i, idx), values)
+
+    def _x_values_of(self, index: int, position: np.ndarray) -> np.ndarray:
+        """x for another run: its own steps, epochs or samples."""
+        s = self.session
+        if self.x_axis == "steps":
+            return position
+        if self.x_axis == "epochs":
+            c = s.runs[index].config
+            return position / steps_per_epoch(c.algorithm, c.batch_size, s.dataset.n)
+        samples = s.runs[index].history.column("samples")
+        i = np.floor(position).astype(np.int64)
+        before = np.zeros(position.shape)
         has = i > 0
         before[has] = samples[np.minimum(i[has], samples.shape[0]) - 1]
         return before
@@ -114,6 +163,7 @@ class LossPanel(PanelWidget):
         w, b = s.live_params
         now = float(s.surface.loss(w, b))
         self._place_cursor()
+        self._draw_other_runs()
         if n == 0:
             self.batch_curve.setData([], [])
             self.full_curve.setData(self._x_values(np.zeros(1)), [now])

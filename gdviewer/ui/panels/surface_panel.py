@@ -24,6 +24,18 @@ CONTOUR_SHAPE = (96, 96)
 CONTOUR_LEVELS = 8
 
 
+def path_points(history, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The finite (w, b) of the start and the first ``n`` steps, thinned to at most
+    MAX_PATH_POINTS: every stride-th step and the last (views, no copy of the whole path)."""
+    stride = max(1, -(-n // MAX_PATH_POINTS))
+    tail = n - 1 if n % stride else n  # the last step, unless the stride already took it
+    w_col, b_col = history.column("w")[:n], history.column("b")[:n]
+    ws = np.concatenate([[history.initial_w], w_col[stride - 1 :: stride], w_col[tail:]]).astype(np.float64)
+    bs = np.concatenate([[history.initial_b], b_col[stride - 1 :: stride], b_col[tail:]]).astype(np.float64)
+    ok = np.isfinite(ws) & np.isfinite(bs)
+    return ws[ok], bs[ok]
+
+
 class SurfacePanel(PanelWidget):
     """Heatmap and contours of L(w, b), optimum, start, path and current point."""
 
@@ -65,6 +77,10 @@ class SurfacePanel(PanelWidget):
         scene = self.plot_widget.scene()
         scene.sigMouseMoved.connect(self._on_hover)
         scene.sigMouseClicked.connect(self._on_click)
+        self.other_items: list[tuple[pg.PlotDataItem, pg.ScatterPlotItem]] = []
+        self.run_legend = pg.LegendItem(offset=(10, 10), labelTextSize="9pt", brush=pg.mkBrush(255, 255, 255, 200))
+        self.run_legend.setParentItem(self.view_box)
+        self.run_legend.hide()
         self.gradients = GradientOverlay(self.plot_item, session)
         self.divergence_note = pg.TextItem(color=VERMILLION, anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))
         self.plot_item.addItem(self.divergence_note, ignoreBounds=True)
@@ -88,6 +104,7 @@ class SurfacePanel(PanelWidget):
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
         self.batch_box.toggled.connect(self._on_overlay_toggled)
         self.readout.setText("Hover to read the loss; click to choose the start point (w₀, b₀).")
+        self.sync_runs()
         self.update_data()
 
     def _on_overlay_toggled(self) -> None:
@@ -189,31 +206,60 @@ class SurfacePanel(PanelWidget):
             self.contours.setData([], [])
 
     # --- per frame ---------------------------------------------------------------------
-    def redraw(self) -> None:
-        """Path, start and current point; re-frame if the path left the view."""
-        h = self.session.history
-        n = self.session.shown_steps  # the live end, or where the timeline cursor is
-        self.start_marker.setData([h.initial_w], [h.initial_b])
-        # every stride-th step and the last: a view, no copy of the whole path
-        stride = max(1, -(-n // MAX_PATH_POINTS))
-        tail = n - 1 if n % stride else n  # the last step, unless the stride already took it
-        w_col, b_col = h.column("w")[:n], h.column("b")[:n]
-        ws = np.concatenate([[h.initial_w], w_col[stride - 1 :: stride], w_col[tail:]])
-        bs = np.concatenate([[h.initial_b], b_col[stride - 1 :: stride], b_col[tail:]])
-        ws, bs = ws.astype(np.float64), bs.astype(np.float64)
-        ok = np.isfinite(ws) & np.isfinite(bs)
-        self.path_pen.update(int(ok.sum()))
-        self.path.setData(ws[ok], bs[ok])
-        if ok.any():
-            last = int(np.flatnonzero(ok)[-1])
-            w_now, b_now = float(ws[last]), float(bs[last])
+    def sync_runs(self) -> None:
+        """One faint path and current point per other run, in its colour; a legend of runs."""
+        s = self.session
+        for path, point in self.other_items:
+            self.plot_item.removeItem(path)
+            self.plot_item.removeItem(point)
+        self.other_items = []
+        for i, run in enumerate(s.runs):
+            if i == s.selected:
+                continue
+            path = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=1.5))
+            point = pg.ScatterPlotItem(symbol="o", size=10, pen=pg.mkPen("k", width=1), brush=pg.mkBrush(run.colour))
+            self.plot_item.addItem(path)
+            self.plot_item.addItem(point)
+            path.setZValue(1)
+            point.setZValue(2)
+            self.other_items.append((path, point))
+        colour = s.run.colour
+        self.path_pen.color = colour
+        self.path_pen.width = 0
+        self.current.setBrush(pg.mkBrush(colour))
+        self.run_legend.clear()
+        if len(s.runs) > 1:
+            items = iter(self.other_items)
+            for i, run in enumerate(s.runs):
+                item = self.path if i == s.selected else next(items)[0]
+                self.run_legend.addItem(item, f"{run.name}{' (selected)' if i == s.selected else ''}")
+            self.run_legend.show()
         else:
-            w_now, b_now = h.initial_w, h.initial_b
+            self.run_legend.hide()
+
+    def redraw(self) -> None:
+        """Paths, start and current points; re-frame if a path left the view."""
+        s = self.session
+        h = s.history
+        n = s.shown_steps  # the live end, or where the timeline cursor is
+        self.start_marker.setData([h.initial_w], [h.initial_b])
+        ws, bs = path_points(h, n)
+        self.path_pen.update(ws.size)
+        self.path.setData(ws, bs)
+        w_now, b_now = (float(ws[-1]), float(bs[-1])) if ws.size else (h.initial_w, h.initial_b)
         self.current.setData([w_now], [b_now])
-        if self.session.state == DIVERGED:
+        all_w, all_b = [ws], [bs]
+        others = (i for i in range(len(s.runs)) if i != s.selected)
+        for (path, point), i in zip(self.other_items, others, strict=False):
+            ow, ob = path_points(s.runs[i].history, s.shown_steps_of(i))
+            path.setData(ow, ob)
+            point.setData(ow[-1:], ob[-1:])
+            all_w.append(ow)
+            all_b.append(ob)
+        if s.run.status == DIVERGED:
             self.diverged_marker.setData([w_now], [b_now])
-            config = self.session.run_config
-            limit = self.session.stable_lr()
+            config = s.run_config
+            limit = s.stable_lr()
             why = (f"lr {config.lr:g} > stable limit ≈ {limit:.3g}" if limit is not None and config.lr > limit
                    else "the numbers overflowed")
             self.divergence_note.setText(f"diverged here at step {n:,}:\n{why}")
@@ -222,7 +268,7 @@ class SurfacePanel(PanelWidget):
         else:
             self.diverged_marker.setData([], [])
             self.divergence_note.hide()
-        self._follow(ws[ok], bs[ok])
+        self._follow(np.concatenate(all_w), np.concatenate(all_b))
         self.gradients.update()
         self.frames_drawn += 1
 
