@@ -616,11 +616,16 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _use_learning_rate(self, lr: float) -> None:
-        if not self._may_interrupt("A new learning rate"):
+        """A point clicked on the sweep becomes a new run in the run list."""
+        if not self._may_interrupt("Adding a run"):
             return
-        self.apply_run_config(self.session.run_config.with_changes(lr=float(f"{lr:.4g}")))
-        self.run_controls.set_config(self.session.run_config)
-        self.statusBar().showMessage(f"Learning rate set to {self.session.run_config.lr:g} from the sweep", 5000)
+        lr = float(f"{lr:.4g}")
+        try:
+            self.session.add_run(self.session.run_config.with_changes(lr=lr), name=f"lr {lr:g}")
+        except ConfigError as exc:
+            self.statusBar().showMessage(str(exc), 6000)
+            return
+        self.statusBar().showMessage(f"Added a run with learning rate {lr:g} from the sweep", 5000)
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, SETTINGS_VERSION)

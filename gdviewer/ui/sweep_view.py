@@ -2,8 +2,8 @@
 
 The runs are computed in a background thread by the engine's vectorised sweep. The plot
 marks where runs diverge (shaded) and the stable limit the theory predicts (dashed), so
-students see the prediction and the experiment agree. Clicking a point uses that learning
-rate for the current run.
+students see the prediction and the experiment agree. Clicking a point adds a run with that
+learning rate to the run list.
 """
 
 from __future__ import annotations
@@ -78,11 +78,11 @@ class SweepDialog(QDialog):
             it.hide()
         item.getAxis("left").enableAutoSIPrefix(False)
         item.getAxis("bottom").enableAutoSIPrefix(False)
-        item.getAxis("bottom").setStyle(maxTextLevel=0)  # minor labels on a log axis overlap
+
         c = session.run_config
         about = QLabel(f"{ALGORITHM_LABELS[c.algorithm]} with {OPTIMIZER_LABELS[c.optimizer]}, {c.epochs} epochs, "
                        f"from w = {c.init_w:g}, b = {c.init_b:g}: one run per learning rate, all trained together. "
-                       "Click a point to use its learning rate.")
+                       "Click a point to add a run with its learning rate.")
         about.setWordWrap(True)
         top = QHBoxLayout()
         top.addLayout(form)
@@ -147,6 +147,7 @@ class SweepDialog(QDialog):
             self.limit_label.setText(f"stable limit ≈ {result.stable_lr:.3g}")
             self.limit_label.setPos(x, math.log10(max(top, 1e-30)))
             self.limit_label.show()
+        self._label_learning_rates(float(lrs.min()), float(lrs.max()))
         if result.min_loss > 0:
             self.best_line.setValue(math.log10(result.min_loss))
             self.best_line.show()
@@ -157,6 +158,16 @@ class SweepDialog(QDialog):
             parts.append(f"Theory: stable below ≈ {result.stable_lr:.3g} (dashed).")
         self.status.setText(" ".join(parts))
         self.finished_sweep.emit()
+
+    def _label_learning_rates(self, low: float, high: float) -> None:
+        """Ticks at 1, 2 and 5 × 10ᵏ only (pyqtgraph's minor log labels overlap)."""
+        ticks = []
+        for k in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
+            for m in (1, 2, 5):
+                v = m * 10.0**k
+                if low / 1.5 <= v <= high * 1.5:
+                    ticks.append((math.log10(v), f"{v:g}"))
+        self.plot.getPlotItem().getAxis("bottom").setTicks([ticks, []])
 
     def _on_failed(self, message: str, _details: str) -> None:
         self.run_button.setEnabled(True)

@@ -41,6 +41,7 @@ class TrainingWorker(QObject):
         self._budget = 0
         self._speed = speed
         self._min_emit_interval = 1.0 / MAX_EMIT_RATE
+        self.waiting = False  # True while paused with nothing left to send
 
     # --- commands, callable from any thread ------------------------------------------
     def request_stop(self) -> None:
@@ -86,6 +87,7 @@ class TrainingWorker(QObject):
                 now = time.perf_counter()
                 if paused and budget == 0:
                     self._flush()
+                    self.waiting = True  # every step taken so far has been sent
                     if not announced_idle:
                         self.idle.emit()
                         announced_idle = True
@@ -103,6 +105,7 @@ class TrainingWorker(QObject):
                         continue
                     next_step_at = max(next_step_at + 1.0 / speed, now - 0.1)
                 announced_idle = False
+                self.waiting = False
                 trainer.step()
                 if budget > 0:
                     with self._lock:

@@ -74,7 +74,8 @@ def test_pause_stops_at_once_and_play_resumes(qtbot, window):
     window.session.pause()
     assert window.session.state == PAUSED
     worker = window.session._worker
-    qtbot.waitUntil(lambda: window.session.steps_done == worker.trainer.steps_done)
+    # the worker finishes the step it is in, sends everything, then waits
+    qtbot.waitUntil(lambda: worker.waiting and window.session.steps_done == worker.trainer.steps_done)
     held = window.session.steps_done
     qtbot.wait(300)
     assert window.session.steps_done == held < 100_000

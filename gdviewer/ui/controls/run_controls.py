@@ -170,9 +170,25 @@ class RunControls(QGroupBox):
             self.lr_hint.setText("Adaptive optimiser: no fixed stable limit")
         elif config.lr > limit:
             self.lr_hint.setStyleSheet(WARN_STYLE)
-            self.lr_hint.setText(f"⚠ Above the stable limit ≈ {limit:.3g}: expect this run to diverge")
+            self.lr_hint.setText(f"⚠ Above the stable limit ≈ {limit:.3g} ({self._formula(config)}): "
+                                 "expect this run to diverge")
         else:
             self.lr_hint.setStyleSheet(HINT_STYLE)
-            self.lr_hint.setText(f"Stable below ≈ {limit:.3g}")
-        self.lr_hint.setToolTip("The largest learning rate for which this algorithm's steps do not blow up on "
-                                "this data (2 / largest curvature of the loss)")
+            self.lr_hint.setText(f"Stable below ≈ {limit:.3g} ({self._formula(config)})")
+        batch = self.stable_lr_for(config.with_changes(algorithm="batch", optimizer="gd"))
+        one = self.stable_lr_for(config.with_changes(algorithm="stochastic", optimizer="gd"))
+        compare = (f"\nOn this data: batch GD is stable below 2/λmax ≈ {batch:.3g}; one-sample steps below "
+                   f"1/(1 + max x²) ≈ {one:.3g}." if batch is not None and one is not None else "")
+        self.lr_hint.setToolTip("The largest learning rate for which this algorithm's steps do not blow up: "
+                                "2 divided by the largest curvature (Hessian eigenvalue λmax) of the loss each "
+                                "step follows." + compare)
+
+    @staticmethod
+    def _formula(config: RunConfig) -> str:
+        base = {"batch": "2/λmax", "stochastic": "one sample: 1/(1 + max x²)",
+                "minibatch": "worst batch: 2/λmax"}[config.algorithm]
+        if config.optimizer == "momentum":
+            return f"{base} × (1 + μ)"
+        if config.optimizer == "nesterov":
+            return f"{base} × (1 + μ)/(1 + 2μ)"
+        return base

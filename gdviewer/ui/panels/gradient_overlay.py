@@ -86,7 +86,7 @@ class GradientOverlay:
         gb = (float(h.column("dw")[n - 1]), float(h.column("db")[n - 1]))
         gf = self.session.surface.gradient(w0, b0) if math.isfinite(w0) and math.isfinite(b0) else (math.nan,) * 2
         self.origin, self.batch_gradient, self.full_gradient = (w0, b0), gb, (float(gf[0]), float(gf[1]))
-        if self.show_arrows:
+        if self.show_arrows and self.session.run.status != "diverged":  # no scale means anything there
             self._draw_arrows()
         else:
             self._hide_arrows()

@@ -263,6 +263,9 @@ class SurfacePanel(PanelWidget):
             why = (f"lr {config.lr:g} > stable limit ≈ {limit:.3g}" if limit is not None and config.lr > limit
                    else "the numbers overflowed")
             self.divergence_note.setText(f"diverged here at step {n:,}:\n{why}")
+            (v0, v1), _ = self.view_box.viewRange()
+            right_half = w_now > (v0 + v1) / 2  # keep the note inside the view
+            self.divergence_note.setAnchor((1.0 if right_half else 0.0, 1.0))
             self.divergence_note.setPos(w_now, b_now)
             self.divergence_note.show()
         else:

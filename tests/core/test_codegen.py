@@ -1,0 +1,162 @@
+"""'Show as PyTorch code': the generated script, run on its own, repeats the app's run exactly.
+
+Each script runs in a fresh interpreter (it needs nothing but torch). Every epoch it prints
+w and b with ``repr``, so the printed numbers are the float32 parameters exactly; they must
+equal, bit for bit, the engine's parameters after the last step of that epoch.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from gdviewer.core import DataConfig, RunConfig, RunStatus, load_csv, synthetic, train
+from gdviewer.core.codegen import MAX_EMBEDDED_POINTS, pytorch_script
+
+EPOCH_LINE = re.compile(r"^epoch (\d+): loss (\S+), w (\S+), b (\S+)$")
+
+#: (id, run, synthetic data settings or None for the tutorial's data)
+CASES = [
+    ("batch-gd-defaults", RunConfig(), None),
+    ("stochastic-gd-lr-0.01", RunConfig(algorithm="stochastic", lr=0.01), None),
+    ("minibatch-7-shuffled-adam", RunConfig(algorithm="minibatch", batch_size=7, shuffle=True, shuffle_seed=3,
+                                            optimizer="adam", lr=0.3, epochs=15),
+     DataConfig(intercept=2.5)),
+    ("minibatch-10-nesterov", RunConfig(algorithm="minibatch", batch_size=10, optimizer="nesterov", lr=0.01,
+                                        momentum=0.8, init_w=3.0, init_b=-1.5),
+     DataConfig(n_points=37, seed=7)),
+    ("batch-momentum", RunConfig(optimizer="momentum", lr=0.01, epochs=30),
+     DataConfig(seed=1, slope=2.0, intercept=-3.0)),
+    ("minibatch-16-rmsprop", RunConfig(algorithm="minibatch", batch_size=16, optimizer="rmsprop", lr=0.1,
+                                       alpha=0.9, eps=1e-6), None),
+    ("batch-adagrad", RunConfig(optimizer="adagrad", lr=0.5, epochs=25), DataConfig(noise=1.5, seed=123)),
+    ("stochastic-sgd-other-grid", RunConfig(algorithm="stochastic", optimizer="sgd", lr=0.005, epochs=5),
+     DataConfig(x_start=-2.0, x_stop=3.0, x_step=0.25, intercept=0.75)),
+]
+
+
+def run_script(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+def epoch_lines(stdout: str) -> list[tuple[int, float, float, float]]:
+    lines = []
+    for line in stdout.splitlines():
+        m = EPOCH_LINE.match(line)
+        assert m, f"unexpected output line {line!r}"
+        lines.append((int(m[1]), float(m[2]), float(m[3]), float(m[4])))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def outputs() -> dict[str, subprocess.CompletedProcess]:
+    """Every case's script, run at once (each interpreter spends most of its time importing torch)."""
+    scripts = {name: pytorch_script(run, data) for name, run, data in CASES}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = dict(zip(scripts, pool.map(run_script, scripts.values()), strict=True))
+    return results
+
+
+def assert_reproduces(out: subprocess.CompletedProcess, dataset, run: RunConfig) -> None:
+    assert out.returncode == 0, out.stderr
+    history, trainer = train(dataset, run)
+    assert trainer.status is RunStatus.FINISHED  # every case is a stable run
+    printed = epoch_lines(out.stdout)
+    assert [e for e, *_ in printed] == list(range(run.epochs))
+    spe = trainer.steps_per_epoch
+    for epoch, _loss, w, b in printed:
+        last = (epoch + 1) * spe - 1  # history row of the epoch's last step
+        assert (w, b) == (float(history.w[last]), float(history.b[last])), f"epoch {epoch}"
+    # the last printed parameters are where the engine's run ended
+    assert printed[-1][2:] == trainer.params
+
+
+@pytest.mark.parametrize(("name", "run", "data"), CASES, ids=[c[0] for c in CASES])
+def test_script_repeats_the_engines_trajectory_exactly(outputs, name, run, data):
+    assert_reproduces(outputs[name], synthetic(data), run)
+
+
+def test_printed_loss_is_the_full_data_loss_the_app_records_at_the_next_epoch(outputs):
+    """The tutorial's loss list: the full-data loss before each epoch; the script prints it after."""
+    name, run, data = next(case for case in CASES if case[0] == "stochastic-gd-lr-0.01")
+    history, _ = train(synthetic(data), run)
+    printed = [loss for _e, loss, _w, _b in epoch_lines(outputs[name].stdout)]
+    starts = history.epoch_losses()
+    assert len(starts) == run.epochs
+    np.testing.assert_array_equal(np.asarray(printed[:-1], dtype=np.float32), starts[1:])
+
+
+def test_script_for_csv_data_embeds_the_points_and_repeats_the_run(tmp_path):
+    path = tmp_path / "points.csv"
+    rng = np.random.default_rng(5)
+    x = np.round(rng.uniform(-3, 4, 23), 3)
+    y = 1.7 * x - 0.6 + rng.normal(0, 0.3, x.size)
+    rows = "".join(f"{float(a)!r},{float(c)!r}\n" for a, c in zip(x, y, strict=True))
+    path.write_text("x,y\n" + rows, encoding="utf-8")
+    dataset = load_csv(path)
+    run = RunConfig(algorithm="minibatch", batch_size=5, shuffle=True, shuffle_seed=9, optimizer="momentum",
+                    lr=0.01, epochs=12, init_w=0.0, init_b=0.0)
+    code = pytorch_script(run, dataset=dataset)
+    assert "genfromtxt" not in code and "open(" not in code  # the values, not a file read
+    embedded = {}
+    for line in code.splitlines():
+        m = re.fullmatch(r"([XY]) = torch\.tensor\(\[(.*)\]\)\.view\(-1, 1\)", line)
+        if m:
+            embedded[m[1]] = np.array([float(v) for v in m[2].split(", ")], dtype=np.float32)
+    np.testing.assert_array_equal(embedded["X"], dataset.x)
+    np.testing.assert_array_equal(embedded["Y"], dataset.y)
+    assert_reproduces(run_script(code), dataset, run)
+
+
+def test_script_for_a_large_csv_file_reads_it_and_repeats_the_run(tmp_path):
+    """Beyond MAX_EMBEDDED_POINTS the script reads the file itself, as the app read it: the
+    delimiter (comma, semicolon), a header row, comments, a byte-order mark, extra columns."""
+    rng = np.random.default_rng(8)
+    x = rng.uniform(-4, 4, MAX_EMBEDDED_POINTS + 37)
+    y = -2.5 * x + 1.25 + rng.normal(0, 0.5, x.size)
+    files = {
+        "comma.csv": "x,y,label\n" + "".join(f"{float(a)!r},{float(c)!r},p{k}\n"
+                                             for k, (a, c) in enumerate(zip(x, y, strict=True))),
+        "semicolon.csv": "\ufeff# measured\nx;y\n" + "".join(f"{float(a)!r};{float(c)!r}\n"
+                                                         for a, c in zip(x, y, strict=True)),
+    }
+    run = RunConfig(algorithm="minibatch", batch_size=500, optimizer="sgd", lr=0.02, epochs=4, init_w=0.0, init_b=0.0)
+    datasets, codes = [], []
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        dataset = load_csv(path)
+        assert dataset.n == x.size
+        code = pytorch_script(run, dataset=dataset)
+        assert repr(str(path)) in code and repr(float(dataset.x[0])) not in code  # read, not embedded
+        datasets.append(dataset)
+        codes.append(code)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outs = list(pool.map(run_script, codes))
+    for out, dataset in zip(outs, datasets, strict=True):
+        assert_reproduces(out, dataset, run)
+
+
+@pytest.mark.parametrize(("name", "run", "data"), CASES, ids=[c[0] for c in CASES])
+def test_script_compiles_and_names_the_optimiser_and_learning_rate(name, run, data):
+    code = pytorch_script(run, data)
+    compile(code, f"<{name}>", "exec")
+    assert f"lr = {run.lr!r}" in code
+    expected = {
+        "gd": "w.data = w.data - lr * w.grad.data",
+        "sgd": "torch.optim.SGD(",
+        "momentum": f"momentum={run.momentum!r})",
+        "nesterov": "nesterov=True",
+        "adam": "torch.optim.Adam(",
+        "rmsprop": "torch.optim.RMSprop(",
+        "adagrad": "torch.optim.Adagrad(",
+    }[run.optimizer]
+    assert expected in code
+    if run.optimizer != "gd":
+        assert f"lr={run.lr!r}" in code
+        assert "optimizer.step()" in code
