@@ -23,6 +23,8 @@ from gdviewer.core.errors import DataError
 if TYPE_CHECKING:
     import torch
 
+    from gdviewer.core.surface import LossSurface
+
 #: The tutorial's default data set, bit for bit (see :func:`synthetic`), so the window can
 #: show it before torch is imported. A test regenerates it with torch and compares.
 TUTORIAL_DATA_FILE = Path(__file__).with_name("tutorial_data.npz")
@@ -52,6 +54,7 @@ class Dataset:
         self.true_slope = true_slope
         self.true_intercept = true_intercept
         self.config = config
+        self._surface: LossSurface | None = None
 
     @property
     def n(self) -> int:
@@ -84,6 +87,15 @@ class Dataset:
 
             self._Y = torch.from_numpy(self._y).view(-1, 1)
         return self._Y
+
+    @property
+    def surface(self) -> LossSurface:
+        """The loss surface's sufficient statistics, computed once (an O(N) pass)."""
+        if self._surface is None:
+            from gdviewer.core.surface import LossSurface
+
+            self._surface = LossSurface.from_data(self._x, self._y)
+        return self._surface
 
     def __repr__(self) -> str:
         return f"Dataset(n={self.n}, source={self.source!r})"

@@ -48,6 +48,7 @@ class CsvLoadWorker(QObject):
     def run(self) -> None:
         try:
             dataset = load_csv(self.path, progress=self._report)
+            dataset.surface  # noqa: B018 (the O(N) statistics pass: here, not in the GUI thread)
         except LoadCancelled:
             self.failed.emit(f"Loading {self.path.name} was cancelled.")
         except DataError as exc:

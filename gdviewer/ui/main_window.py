@@ -54,7 +54,7 @@ from gdviewer.ui.panels.surface_panel import SurfacePanel
 from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, RUNNING, Session
 from gdviewer.ui.sweep_view import SweepDialog
 
-FRAME_INTERVAL_MS = 33  # ≈ 30 redraws per second at most
+FRAME_INTERVAL_MS = 30  # ≈ 33 redraws a second at most
 SETTINGS_VERSION = 1
 
 BANNER_STYLES = {

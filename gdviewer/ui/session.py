@@ -20,7 +20,7 @@ from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.errors import ConfigError
 from gdviewer.core.history import Chunk, History
-from gdviewer.core.surface import LossSurface, stable_learning_rate
+from gdviewer.core.surface import stable_learning_rate
 
 if TYPE_CHECKING:
     from gdviewer.core.race import Race
@@ -78,7 +78,7 @@ class Session(QObject):
         super().__init__(parent)
         self.data_config = (data_config or DataConfig()).validate()
         self.dataset: Dataset = synthetic(self.data_config)
-        self.surface = LossSurface.from_data(self.dataset.x, self.dataset.y)
+        self.surface = self.dataset.surface
         first = (run_config or RunConfig()).validate(self.dataset.n)
         self.runs: list[Run] = [Run(first, "Run 1", RUN_COLOURS[0])]
         self.selected = 0
@@ -317,7 +317,7 @@ class Session(QObject):
         self.runs_changed.emit()
         self.dataset = dataset
         self.data_config = data_config
-        self.surface = LossSurface.from_data(dataset.x, dataset.y)
+        self.surface = dataset.surface
         self.data_changed.emit()
         self.reset()
 
@@ -329,7 +329,7 @@ class Session(QObject):
         self._stop_worker()
         self.dataset = dataset
         self.data_config = config if config is not None else self.data_config
-        self.surface = LossSurface.from_data(dataset.x, dataset.y)
+        self.surface = dataset.surface  # cached: a background loader has usually computed it
         self.data_changed.emit()
         self.reset()
 

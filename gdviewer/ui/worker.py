@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from gdviewer.core.race import Race
 
 #: Chunks per second at most; the screen cannot show more.
-MAX_EMIT_RATE = 30.0
+MAX_EMIT_RATE = 60.0
 
 
 class TrainingWorker(QObject):

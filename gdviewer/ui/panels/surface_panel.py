@@ -20,7 +20,7 @@ from gdviewer.ui.panels.gradient_overlay import GradientOverlay
 from gdviewer.ui.session import DIVERGED, Session
 
 GRID_SHAPE = (240, 240)
-CONTOUR_SHAPE = (96, 96)
+CONTOUR_SHAPE = (72, 72)  # pg.isocurve is pure Python: the cost grows with the grid's area
 CONTOUR_LEVELS = 8
 
 
