@@ -1,6 +1,9 @@
 """Run one function in a QThread (worker-object pattern) and get its result as a signal.
 
-For work that is training too (the learning-rate sweep): the GUI thread never runs it.
+For work that must not run in the GUI thread: the learning-rate sweep (training) and
+loading a data file. The function receives a ``report(fraction)`` callback for progress;
+after :meth:`BackgroundCall.cancel` that callback raises :class:`Cancelled`, so a function
+that reports now and then stops at its next report.
 """
 
 from __future__ import annotations
@@ -12,20 +15,39 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 STOP_TIMEOUT_MS = 5000
+#: Progress is sent only when it moved by at least this much (a signal per row would flood).
+PROGRESS_STEP = 0.02
+
+
+class Cancelled(Exception):
+    """Raised inside the function by its progress callback once the call was cancelled."""
 
 
 class _CallWorker(QObject):
+    progress = Signal(float)
     done = Signal(object)
     failed = Signal(str, str)
+    cancelled_ = Signal()
 
-    def __init__(self, function: Callable[[], Any]) -> None:
+    def __init__(self, function: Callable[[Callable[[float], None]], Any]) -> None:
         super().__init__()
         self.function = function
+        self.cancelled = False
+        self._last = -1.0
+
+    def report(self, fraction: float) -> None:
+        if self.cancelled:
+            raise Cancelled
+        if fraction - self._last >= PROGRESS_STEP or fraction >= 1.0:
+            self._last = fraction
+            self.progress.emit(fraction)
 
     @Slot()
     def run(self) -> None:
         try:
-            result = self.function()
+            result = self.function(self.report)
+        except Cancelled:
+            self.cancelled_.emit()
         except Exception as exc:  # reported to the GUI, never lost in the thread
             self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
         else:
@@ -35,6 +57,7 @@ class _CallWorker(QObject):
 class BackgroundCall(QObject):
     """One call at a time; ``done(result)`` or ``failed(message, details)`` when it ends."""
 
+    progress = Signal(float)
     done = Signal(object)
     failed = Signal(str, str)
 
@@ -47,25 +70,32 @@ class BackgroundCall(QObject):
     def busy(self) -> bool:
         return self._thread is not None
 
-    def start(self, function: Callable[[], Any]) -> None:
+    def start(self, function: Callable[[Callable[[float], None]], Any]) -> None:
+        """Call ``function(report)`` in a new thread (cancelling any call still running)."""
         self.stop()
         worker = _CallWorker(function)
         thread = QThread()
         thread.setObjectName("gdviewer-background")
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
+        worker.progress.connect(self._on_progress)
         worker.done.connect(self._on_done)
         worker.failed.connect(self._on_failed)
+        worker.cancelled_.connect(self._on_cancelled)
         self._worker, self._thread = worker, thread
         thread.start()
 
     def stop(self) -> None:
-        """Forget the current call and wait (bounded) for its thread to end."""
-        thread = self._thread
+        """Cancel the current call (if any), forget it, and wait (bounded) for its thread."""
+        worker, thread = self._worker, self._thread
         self._worker = self._thread = None
+        if worker is not None:
+            worker.cancelled = True
         if thread is not None:
             thread.quit()
             thread.wait(STOP_TIMEOUT_MS)
+
+    cancel = stop
 
     def _finish(self) -> None:
         thread = self._thread
@@ -74,14 +104,27 @@ class BackgroundCall(QObject):
             thread.quit()
             thread.wait(STOP_TIMEOUT_MS)
 
+    def _current(self) -> bool:
+        return self._worker is not None and self.sender() is self._worker
+
+    @Slot(float)
+    def _on_progress(self, fraction: float) -> None:
+        if self._current():
+            self.progress.emit(fraction)
+
     @Slot(object)
     def _on_done(self, result: object) -> None:
-        if self.sender() is self._worker and self._worker is not None:
+        if self._current():
             self._finish()
             self.done.emit(result)
 
     @Slot(str, str)
     def _on_failed(self, message: str, details: str) -> None:
-        if self.sender() is self._worker and self._worker is not None:
+        if self._current():
             self._finish()
             self.failed.emit(message, details)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        if self._current():
+            self._finish()

@@ -123,7 +123,7 @@ class SweepDialog(QDialog):
         self.run_button.setEnabled(False)
         self.status.setStyleSheet("")
         self.status.setText(f"Training {lrs.size} runs together…")
-        self.task.start(lambda: sweep_learning_rates(dataset, config, lrs))
+        self.task.start(lambda _report: sweep_learning_rates(dataset, config, lrs))
         return True
 
     def _on_done(self, result) -> None:

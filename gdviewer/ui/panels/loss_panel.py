@@ -84,14 +84,17 @@ class LossPanel(PanelWidget):
         view.setXRange(0, total, padding=0.02)
         view.enableAutoRange(axis="y", enable=True)
 
-    def _x_values(self, index: np.ndarray) -> np.ndarray:
-        """x of loss values at (fractional) positions ``index``: the state *before* step
-        index + 1, in steps, epochs or samples seen."""
+    def _x_values(self, index: np.ndarray, run: int | None = None) -> np.ndarray:
+        """x of loss values at (fractional) positions ``index`` of a run (the selected one by
+        default): the state *before* step index + 1, in steps, epochs or samples seen."""
+        s = self.session
+        run = s.selected if run is None else run
         if self.x_axis == "steps":
             return index
         if self.x_axis == "epochs":
-            return index / self.session.steps_per_epoch
-        samples = self.session.history.column("samples")
+            c = s.runs[run].config
+            return index / steps_per_epoch(c.algorithm, c.batch_size, s.dataset.n)
+        samples = s.runs[run].history.column("samples")
         i = np.floor(index).astype(np.int64)
         before = np.zeros(index.shape)
         has = i > 0
@@ -126,22 +129,7 @@ class LossPanel(PanelWidget):
             values = finite_or_nan(values)
             if log:
                 np.maximum(values, 1e-30, out=values, where=np.isfinite(values))
-            curve.setData(self._x_values_of(i, idx), values)
-
-    def _x_values_of(self, index: int, position: np.ndarray) -> np.ndarray:
-        """x for another run: its own steps, epochs or samples."""
-        s = self.session
-        if self.x_axis == "steps":
-            return position
-        if self.x_axis == "epochs":
-            c = s.runs[index].config
-            return position / steps_per_epoch(c.algorithm, c.batch_size, s.dataset.n)
-        samples = s.runs[index].history.column("samples")
-        i = np.floor(position).astype(np.int64)
-        before = np.zeros(position.shape)
-        has = i > 0
-        before[has] = samples[np.minimum(i[has], samples.shape[0]) - 1]
-        return before
+            curve.setData(self._x_values(idx, i), values)
 
     def _place_cursor(self) -> None:
         """A vertical line at the step the timeline shows (hidden when following the run)."""
