@@ -50,6 +50,8 @@ def _run_parser() -> argparse.ArgumentParser:
     d.add_argument("--x-step", type=float, default=data.x_step, help="(default %(default)s)")
     d.add_argument("--n-points", type=int, default=None, help="evenly spaced points instead of --x-step")
     d.add_argument("--data-csv", metavar="PATH", help="two numeric columns x, y (header optional)")
+    d.add_argument("--config", metavar="SESSION", help="take the data and the first run from a session file "
+                   "saved by the window; flags given as well override its settings")
     o = p.add_argument_group("output")
     o.add_argument("--history-csv", metavar="PATH", help="write every step to this CSV file")
     o.add_argument("--quiet", action="store_true", help="print only the summary line")
@@ -61,11 +63,12 @@ def run_headless(argv: Sequence[str]) -> int:
     from gdviewer.core.config import DataConfig, RunConfig
     from gdviewer.core.data import load_csv, synthetic
     from gdviewer.core.errors import ConfigError, DataError
-    from gdviewer.core.trainer import RunStatus, train
 
     parser = _run_parser()
     args = parser.parse_args(list(argv))
     try:
+        if args.config:
+            return _run_session(parser, args, list(argv))
         if args.data_csv:
             dataset = load_csv(args.data_csv)
         else:
@@ -79,6 +82,52 @@ def run_headless(argv: Sequence[str]) -> int:
             shuffle_seed=args.shuffle_seed).validate(dataset.n)
     except (ConfigError, DataError) as exc:
         parser.exit(EXIT_USAGE, f"gdviewer run: error: {exc}\n")
+    return _train_and_report(parser, args, dataset, config)
+
+
+def _explicit_flags(argv: list[str]) -> dict[str, object]:
+    """The flags actually typed (argparse fills in defaults; this parse has none)."""
+    quiet = _run_parser()
+    for action in quiet._actions:
+        action.default = argparse.SUPPRESS
+    return vars(quiet.parse_args(argv))
+
+
+RUN_FLAGS = ("algorithm", "batch_size", "optimizer", "lr", "momentum", "beta1", "beta2", "alpha", "eps", "epochs",
+             "init_w", "init_b", "shuffle", "shuffle_seed")
+DATA_FLAGS = {"seed": "seed", "slope": "slope", "intercept": "intercept", "noise": "noise", "x_start": "x_start",
+              "x_stop": "x_stop", "x_step": "x_step", "n_points": "n_points"}
+
+
+def _run_session(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: list[str]) -> int:
+    """``gdviewer run --config SESSION``: the session's data and first run, flags overriding."""
+    import numpy as np
+
+    from gdviewer.core.data import Dataset, load_csv, synthetic
+    from gdviewer.core.errors import ConfigError, DataError
+    from gdviewer.core.session_file import load_session
+
+    try:
+        spec = load_session(args.config)
+        given = _explicit_flags(argv)
+        run = spec.all_runs()[0].config.with_changes(**{k: given[k] for k in RUN_FLAGS if k in given})
+        if args.data_csv:
+            dataset = load_csv(args.data_csv)
+        elif spec.points is not None:
+            xs, ys, source = spec.points
+            dataset = Dataset.from_arrays(np.asarray(xs), np.asarray(ys), source=source)
+        else:
+            changes = {v: given[k] for k, v in DATA_FLAGS.items() if k in given}
+            dataset = synthetic(spec.data.__class__(**{**spec.data.to_dict(), **changes}))
+        run.validate(dataset.n)
+    except (ConfigError, DataError) as exc:
+        parser.exit(EXIT_USAGE, f"gdviewer run: error: {exc}\n")
+    return _train_and_report(parser, args, dataset, run)
+
+
+def _train_and_report(parser: argparse.ArgumentParser, args: argparse.Namespace, dataset, config) -> int:
+    from gdviewer.core.trainer import RunStatus, train
+
     history, trainer = train(dataset, config)
     if not args.quiet:
         epochs = history.epoch

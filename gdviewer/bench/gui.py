@@ -28,6 +28,7 @@ def make_window(size: tuple[int, int] = (1360, 860)):
     window = MainWindow()
     window.quiet_errors = True
     window.confirm = lambda _t, _x: True
+    window.ask_on_close = False
     window.resize(*size)
     window.show()
     QApplication.processEvents()

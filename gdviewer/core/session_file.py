@@ -45,6 +45,11 @@ class SessionSpec:
     description: str = ""
     runs: tuple[RunSpec, ...] = ()
     clock: str = "epoch"
+    #: The data points themselves, for data that did not come from ``data`` (a CSV file):
+    #: (x values, y values, where they came from).
+    points: tuple[tuple[float, ...], tuple[float, ...], str] | None = None
+    #: How the window showed it: loss x-axis, log scale, selected run (all optional).
+    view: dict[str, Any] = field(default_factory=dict)
 
     def all_runs(self) -> tuple[RunSpec, ...]:
         """The runs; a single-run spec is its ``run``."""
@@ -55,6 +60,11 @@ class SessionSpec:
                "data": self.data.to_dict(), "run": self.all_runs()[0].config.to_dict(), "clock": self.clock}
         if self.runs:
             out["runs"] = [r.to_dict() for r in self.runs]
+        if self.points is not None:
+            xs, ys, source = self.points
+            out["points"] = {"source": source, "x": list(xs), "y": list(ys)}
+        if self.view:
+            out["view"] = dict(self.view)
         return out
 
 
@@ -106,6 +116,18 @@ def spec_from_dict(obj: Any, where: str = "session") -> SessionSpec:
     if version >= 2 and "runs" in obj:
         runs = _runs_from(obj["runs"], where, _count(data))
         run = runs[0].config
+    points = None
+    if "points" in obj:
+        points = _points_from(obj["points"], where)
+        n_points = len(points[0])
+        for spec_run in runs or (RunSpec(run),):
+            try:
+                spec_run.config.validate(n_points)
+            except ConfigError as exc:
+                raise DataError(f"{where}: invalid setting for these {n_points} points: {exc}") from None
+    view = obj.get("view", {})
+    if not isinstance(view, dict):
+        raise DataError(f"{where}: view must be an object, got {type(view).__name__}")
     clock = obj.get("clock", "epoch")
     if clock not in CLOCKS:
         raise DataError(f"{where}: clock must be one of {', '.join(CLOCKS)}, got {_brief(clock)}")
@@ -115,7 +137,29 @@ def spec_from_dict(obj: Any, where: str = "session") -> SessionSpec:
         if not isinstance(value, str):
             raise DataError(f"{where}: {key} must be text, got {type(value).__name__}")
         texts[key] = value
-    return SessionSpec(data=data, run=run, runs=runs, clock=clock, **texts)
+    return SessionSpec(data=data, run=run, runs=runs, clock=clock, points=points, view=view, **texts)
+
+
+def _points_from(obj: Any, where: str) -> tuple[tuple[float, ...], tuple[float, ...], str]:
+    import math
+
+    if not isinstance(obj, dict):
+        raise DataError(f"{where}: points must be an object with x and y lists")
+    xs, ys, source = obj.get("x"), obj.get("y"), obj.get("source", "session")
+    if not isinstance(xs, list) or not isinstance(ys, list) or len(xs) != len(ys):
+        raise DataError(f"{where}: points need x and y lists of the same length")
+    if len(xs) < 2:
+        raise DataError(f"{where}: points: need at least 2, got {len(xs)}")
+    try:
+        fx = tuple(float(v) for v in xs if not isinstance(v, bool))
+        fy = tuple(float(v) for v in ys if not isinstance(v, bool))
+    except (TypeError, ValueError, OverflowError):
+        raise DataError(f"{where}: points must all be numbers") from None
+    if len(fx) != len(xs) or len(fy) != len(ys) or not all(map(math.isfinite, fx + fy)):
+        raise DataError(f"{where}: points must all be finite numbers")
+    if not isinstance(source, str):
+        raise DataError(f"{where}: points source must be text")
+    return fx, fy, source
 
 
 def _count(data: DataConfig) -> int:

@@ -68,6 +68,7 @@ def _install_startup_probe(window, report_path: str) -> None:
                 QTimer.singleShot(0, finish)
             return False
 
+    window.ask_on_close = False
     watcher = FirstPaint(window)
     window.surface_panel.plot_widget.viewport().installEventFilter(watcher)
 
@@ -158,6 +159,7 @@ def run_app(argv: Sequence[str]) -> int:
 
     if args.screenshot:
         window.quiet_errors = True
+        window.ask_on_close = False
         if args.run:
             def on_state(state: str) -> None:
                 from gdviewer.ui.session import FINAL_STATES
@@ -173,6 +175,7 @@ def run_app(argv: Sequence[str]) -> int:
 
     # Ctrl+C and SIGTERM close the window cleanly (stopping the worker thread first).
     def on_signal(_signum: int, _frame: object) -> None:
+        window.ask_on_close = False  # asked from a terminal to stop: no dialog in the way
         QTimer.singleShot(0, window.close)
 
     signal.signal(signal.SIGINT, on_signal)

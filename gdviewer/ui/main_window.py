@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -47,6 +48,7 @@ from gdviewer.ui.controls.run_controls import RunControls
 from gdviewer.ui.controls.run_list import RunList
 from gdviewer.ui.controls.timeline import Timeline
 from gdviewer.ui.data_loader import CsvLoader
+from gdviewer.ui.files import RecentFiles, export_histories, export_panel
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
@@ -128,6 +130,9 @@ class MainWindow(QMainWindow):
         s.view_changed.connect(self.schedule_redraw)
         s.view_changed.connect(self._update_actions)
         s.runs_changed.connect(self._on_runs_changed)
+        self.recent = RecentFiles(settings)
+        self.ask_on_close = True
+        self._loading_path: Path | None = None
         self.session_ready = "gdviewer.core.trainer" in sys.modules
         self._engine_loaded.connect(self._on_engine_loaded)
         self.resize(1360, 860)
@@ -136,6 +141,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._on_state_changed(s.state)
         self.redraw()
+        self.mark_saved()  # a fresh window has nothing to lose
 
     # --- construction -----------------------------------------------------------------
     def _make_panels(self) -> None:
@@ -201,8 +207,12 @@ class MainWindow(QMainWindow):
                                         "Open a session (.json) or a data file (.csv)")
         self.save_action = self._action("Save session…", QKeySequence.StandardKey.Save, self.save_file,
                                         "Save the data and run settings to a session file")
-        self.screenshot_action = self._action("Save screenshot…", None, self.save_screenshot_dialog,
+        self.save_as_action = self._action("Save session as…", QKeySequence.StandardKey.SaveAs,
+                                           self.save_file_as, "Save the session to a new file")
+        self.screenshot_action = self._action("Whole window as PNG…", None, self.save_screenshot_dialog,
                                               "Save the whole window as a PNG image")
+        self.export_history_action = self._action("Run histories as CSV…", None, self.export_histories_dialog,
+                                                  "Every step of every run: one CSV row per step")
         self.quit_action = self._action("Quit", QKeySequence.StandardKey.Quit, self.close, "Quit gdviewer")
         self.reset_layout_action = self._action("Reset layout", None, self.reset_layout,
                                                 "Put the panels back where they started")
@@ -254,8 +264,21 @@ class MainWindow(QMainWindow):
     def _make_menus_and_toolbar(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for a in (self.open_action, self.save_action, self.screenshot_action):
-            file_menu.addAction(a)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.save_as_action)
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("&Export")
+        for key, title in (("surface", "Loss surface"), ("data", "Data"), ("loss", "Loss"),
+                           ("parameters", "Parameters")):
+            for fmt in ("png", "svg"):
+                action = export_menu.addAction(f"{title} panel as {fmt.upper()}…")
+                action.triggered.connect(lambda _c=False, k=key, f=fmt: self.export_panel_dialog(k, f))
+        export_menu.addSeparator()
+        export_menu.addAction(self.screenshot_action)
+        export_menu.addAction(self.export_history_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         run_menu = bar.addMenu("&Run")
@@ -472,12 +495,29 @@ class MainWindow(QMainWindow):
         """Load data + run settings (a preset or a session file)."""
         s = self.session
         runs = spec.all_runs()
-        s.load(spec.data, runs[0].config)
+        if spec.points is not None:
+            xs, ys, source = spec.points
+            dataset = Dataset.from_arrays(np.asarray(xs), np.asarray(ys), source=source)
+            s.set_runs([(r.config, r.name, r.colour) for r in runs[:1]], spec.clock)
+            s.set_dataset(dataset)
+        else:
+            s.load(spec.data, runs[0].config)
         if len(runs) > 1 or runs[0].name or runs[0].colour or spec.clock != "epoch":
             s.set_runs([(r.config, r.name, r.colour) for r in runs], spec.clock)
         if len(runs) > 1:  # compare runs on the axis they race on
             self.loss_panel.set_x_axis({"epoch": "epochs", "step": "steps", "samples": "samples"}[spec.clock])
-        self.data_controls.set_config(spec.data)
+        view = spec.view
+        if view.get("loss_x_axis") in ("steps", "epochs", "samples"):
+            self.loss_panel.set_x_axis(view["loss_x_axis"])
+        if isinstance(view.get("loss_log"), bool):
+            self.loss_panel.set_log_scale(view["loss_log"])
+        selected = view.get("selected_run")
+        if isinstance(selected, int) and not isinstance(selected, bool) and 0 <= selected < len(s.runs):
+            s.select_run(selected)
+        if spec.points is not None:
+            self.data_controls.set_config(spec.data, source=spec.points[2], n=s.dataset.n)
+        else:
+            self.data_controls.set_config(spec.data)
         self.run_controls.set_config(s.run_config)
         self.run_controls.set_n_points(s.dataset.n)
         self.surface_panel.update_data()
@@ -511,6 +551,7 @@ class MainWindow(QMainWindow):
         """
         path = Path(path)
         if path.suffix.lower() != ".json":
+            self._loading_path = path
             self.loader.start(path)
             self.load_progress.setValue(0)
             self.load_progress.show()
@@ -525,6 +566,8 @@ class MainWindow(QMainWindow):
             self.banner.show_message(f"Could not open {path.name}: {exc}", "error")
             return False
         self.session_path = path
+        self.recent.add(path)
+        self.mark_saved()
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
 
@@ -548,6 +591,8 @@ class MainWindow(QMainWindow):
             self.data_loaded.emit(False)
             return
         self.data_controls.set_config(self.session.data_config, source=name, n=dataset.n)
+        if self._loading_path is not None:
+            self.recent.add(self._loading_path)
         self.statusBar().showMessage(f"Loaded {dataset.n:,} points from {name}", 5000)
         self.data_loaded.emit(True)
 
@@ -574,18 +619,100 @@ class MainWindow(QMainWindow):
         if path:
             self.save_path(path)
 
-    def save_path(self, path: str | Path) -> bool:
+    def save_file_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save session as", str(self.session_path or "session.json"),
+                                              "gdviewer session (*.json)")
+        if path:
+            self.save_path(path)
+
+    def current_spec(self) -> SessionSpec:
+        """Everything a session file keeps: data (settings, or the points of a loaded file),
+        every run with its name and colour, the clock, and the view."""
         s = self.session
-        spec = SessionSpec(data=s.data_config, run=s.runs[0].config, clock=s.clock,
+        points = None
+        if s.dataset.source != "synthetic":
+            points = (tuple(s.dataset.x.astype(float).tolist()), tuple(s.dataset.y.astype(float).tolist()),
+                      Path(s.dataset.source).name)
+        view = {"loss_x_axis": self.loss_panel.x_axis, "loss_log": self.loss_panel.log_box.isChecked(),
+                "selected_run": s.selected}
+        return SessionSpec(data=s.data_config, run=s.runs[0].config, clock=s.clock, points=points, view=view,
                            runs=tuple(RunSpec(r.config, r.name, r.colour) for r in s.runs))
+
+    def _fingerprint(self) -> str:
+        import json
+
+        return json.dumps(self.current_spec().to_dict(), sort_keys=True)
+
+    def mark_saved(self) -> None:
+        self._saved_fingerprint = self._fingerprint()
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return self._fingerprint() != self._saved_fingerprint
+
+    def save_path(self, path: str | Path) -> bool:
         try:
-            save_session(path, spec)
+            save_session(path, self.current_spec())
         except OSError as exc:
             self.banner.show_message(f"Could not save {path}: {exc.strerror or exc}", "error")
             return False
         self.session_path = Path(path)
+        self.recent.add(path)
+        self.mark_saved()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent.paths()
+        for p in paths:
+            action = self.recent_menu.addAction(Path(p).name)
+            action.setStatusTip(p)
+            action.triggered.connect(lambda _c=False, path=p: self._open_recent(path))
+        if paths:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear the list", self.recent.clear)
+        else:
+            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+
+    def _open_recent(self, path: str) -> None:
+        if not Path(path).exists():
+            self.recent.remove(path)
+            self.banner.show_message(f"{path} no longer exists; it was removed from the recent files.", "error")
+            return
+        self.open_path(path)
+
+    def export_panel_dialog(self, key: str, fmt: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, f"Export the {key} panel", f"gdviewer-{key}.{fmt}",
+                                              f"{fmt.upper()} (*.{fmt})")
+        if path:
+            self.export_panel(key, path)
+
+    def export_panel(self, key: str, path: str | Path) -> bool:
+        panel = {"surface": self.surface_panel, "data": self.data_panel, "loss": self.loss_panel,
+                 "parameters": self.parameters_panel}[key]
+        self.redraw()
+        try:
+            export_panel(panel, path)
+        except (OSError, ValueError) as exc:
+            self.banner.show_message(f"Could not export to {path}: {exc}", "error")
+            return False
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+        return True
+
+    def export_histories_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export run histories", "gdviewer-history.csv", "CSV (*.csv)")
+        if path:
+            self.export_histories(path)
+
+    def export_histories(self, path: str | Path) -> list[Path]:
+        try:
+            written = export_histories(self.session, path)
+        except OSError as exc:
+            self.banner.show_message(f"Could not write {path}: {exc.strerror or exc}", "error")
+            return []
+        self.statusBar().showMessage(f"Wrote {', '.join(p.name for p in written)}", 6000)
+        return written
 
     def save_screenshot_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "gdviewer.png", "PNG image (*.png)")
@@ -674,7 +801,30 @@ class MainWindow(QMainWindow):
         self.settings.setValue("loss/log", self.loss_panel.log_box.isChecked())
         self.settings.sync()
 
+    def ask_unsaved(self) -> str:
+        """'save', 'discard' or 'cancel' (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          "The session has changes that are not saved. Save them before quitting?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ask_on_close and self.has_unsaved_changes:
+            answer = self.ask_unsaved()
+            if answer == "cancel":
+                event.ignore()
+                return
+            if answer == "save":
+                if self.session_path is None:
+                    self.save_file()
+                else:
+                    self.save_path(self.session_path)
+                if self.has_unsaved_changes:  # the save was cancelled or failed: stay open
+                    event.ignore()
+                    return
         self._frame_timer.stop()
         self.loader.cancel()
         self.session.shutdown()

@@ -26,6 +26,7 @@ def make_window(qtbot, settings) -> Iterator:
         window = MainWindow(settings=kwargs.pop("settings", settings), **kwargs)
         window.quiet_errors = True
         window.confirm = lambda _title, _text: True
+        window.ask_unsaved = lambda: "discard"
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

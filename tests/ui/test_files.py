@@ -1,0 +1,125 @@
+"""Exports (pyqtgraph's PNG/SVG, run histories as CSV), sessions with their data and view,
+recent files, the unsaved-changes question, and ``gdviewer run --config``."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from gdviewer.ui.session import FINISHED
+from tests.ui.conftest import wait_state
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("panel", ["surface", "data", "loss", "parameters"])
+def test_every_panel_exports_png_and_svg(qtbot, window, tmp_path, panel):
+    window.session.play()
+    wait_state(qtbot, window, FINISHED)
+    png, svg = tmp_path / f"{panel}.png", tmp_path / f"{panel}.svg"
+    assert window.export_panel(panel, png) and window.export_panel(panel, svg)
+    image = QImage(str(png))
+    widget = getattr(window, f"{panel}_panel").plot_widget
+    assert not image.isNull() and image.width() == 2 * widget.width()  # twice the screen size
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg") and len(list(root.iter())) > 20
+
+
+def test_a_bad_export_name_explains_and_keeps_going(qtbot, window, tmp_path):
+    assert not window.export_panel("loss", tmp_path / "loss.bmp")
+    assert "png or .svg" in window.banner.label.text()
+
+
+def test_run_histories_export_one_row_per_step_with_every_column(qtbot, window, tmp_path):
+    window.apply_preset("Batch vs stochastic (tutorial)")
+    window.session.play()
+    wait_state(qtbot, window, FINISHED)
+    written = window.export_histories(tmp_path / "steps.csv")
+    assert [p.name for p in written] == ["steps-1-Batch-GD-lr-0.1.csv", "steps-2-Stochastic-GD-lr-0.01.csv"]
+    for path, run in zip(written, window.session.runs, strict=True):
+        rows = list(csv.reader(path.read_text().splitlines()))
+        assert rows[0] == ["step", "epoch", "samples", "w", "b", "loss", "dw", "db", "full_loss", "epoch_loss"]
+        assert len(rows) == 1 + len(run.history)
+        np.testing.assert_array_equal(np.array([float(r[3]) for r in rows[1:]], dtype=np.float32),
+                                      run.history.column("w"))
+
+
+def test_a_session_with_csv_data_keeps_the_points_runs_and_view(qtbot, make_window, tmp_path):
+    data = tmp_path / "points.csv"
+    data.write_text("x,y\n0,1\n1,3.5\n2,5\n3,7.25\n4,9\n")
+    first = make_window()
+    with qtbot.waitSignal(first.data_loaded):
+        first.open_path(data)
+    first.session.add_run(first.session.run_config.with_changes(optimizer="adam", lr=0.5), name="Adam")
+    first.loss_panel.set_x_axis("samples")
+    first.loss_panel.set_log_scale(True)
+    first.session.select_run(0)
+    path = tmp_path / "lesson.json"
+    assert first.save_path(path)
+    second = make_window()
+    assert second.open_path(path)
+    a, b = first.session, second.session
+    np.testing.assert_array_equal(a.dataset.x, b.dataset.x)
+    np.testing.assert_array_equal(a.dataset.y, b.dataset.y)
+    assert [(r.name, r.colour, r.config) for r in a.runs] == [(r.name, r.colour, r.config) for r in b.runs]
+    assert second.loss_panel.x_axis == "samples" and second.loss_panel.log_box.isChecked()
+    assert b.selected == 0
+    assert not second.has_unsaved_changes
+    b.play()
+    wait_state(qtbot, second, FINISHED)
+
+
+def test_recent_files_remember_opened_and_saved_sessions(qtbot, window, tmp_path):
+    path = tmp_path / "a.json"
+    window.save_path(path)
+    assert window.recent.paths()[0] == str(path.resolve())
+    window._fill_recent_menu()
+    assert [a.text() for a in window.recent_menu.actions()][0] == "a.json"
+    path.unlink()
+    window._open_recent(str(path.resolve()))
+    assert "no longer exists" in window.banner.label.text()
+    assert window.recent.paths() == []
+
+
+def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(qtbot, window, tmp_path):
+    asked = []
+    window.ask_unsaved = lambda: asked.append(1) or "cancel"
+    assert not window.has_unsaved_changes
+    window.apply_run_config(window.session.run_config.with_changes(lr=0.05))
+    assert window.has_unsaved_changes
+    assert not window.close()
+    assert asked and window.isVisible()
+    window.session_path = tmp_path / "kept.json"
+    window.ask_unsaved = lambda: "save"
+    assert window.close()
+    assert (tmp_path / "kept.json").exists()
+
+
+def test_an_untouched_window_closes_without_asking(qtbot, window):
+    window.ask_unsaved = lambda: pytest.fail("nothing changed, nothing to ask")
+    assert window.close()
+
+
+def test_headless_run_takes_a_session_file_and_flags_override_it(tmp_path):
+    from gdviewer.core.config import RunConfig
+    from gdviewer.core.session_file import SessionSpec, save_session
+
+    path = tmp_path / "s.json"
+    save_session(path, SessionSpec(run=RunConfig(algorithm="stochastic", lr=0.01)))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = [sys.executable, "-m", "gdviewer", "run", "--config", str(path)]
+    ok = subprocess.run(run, capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0 and "finished after 2000 steps" in ok.stdout
+    faster = subprocess.run([*run, "--lr", "0.1"], capture_output=True, text=True, env=env, timeout=120)
+    assert faster.returncode == 3 and "Diverged" in faster.stderr
+    missing = subprocess.run([*run[:-1], str(tmp_path / "none.json")], capture_output=True, text=True, env=env,
+                             timeout=120)
+    assert missing.returncode == 2 and "file not found" in missing.stderr and "Traceback" not in missing.stderr
