@@ -82,7 +82,7 @@ def test_recent_files_remember_opened_and_saved_sessions(qtbot, window, tmp_path
     window.save_path(path)
     assert window.recent.paths()[0] == str(path.resolve())
     window._fill_recent_menu()
-    assert [a.text() for a in window.recent_menu.actions()][0] == "a.json"
+    assert window.recent_menu.actions()[0].text() == "a.json"
     path.unlink()
     window._open_recent(str(path.resolve()))
     assert "no longer exists" in window.banner.label.text()
