@@ -12,6 +12,7 @@ import math
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,7 @@ from gdviewer.core.codegen import pytorch_script
 from gdviewer.core.config import ALGORITHM_LABELS, DataConfig, RunConfig
 from gdviewer.core.data import Dataset
 from gdviewer.core.errors import ConfigError, DataError
-from gdviewer.core.session_file import RunSpec, SessionSpec, load_session, save_session
+from gdviewer.core.session_file import RunSpec, SessionSpec, load_session, save_session, spec_from_dict
 from gdviewer.presets import load_presets
 from gdviewer.ui.code_dialog import CodeDialog
 from gdviewer.ui.controls.data_controls import DataControls
@@ -56,6 +57,8 @@ from gdviewer.ui.panels.surface_panel import SurfacePanel
 from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, RUNNING, Session
 from gdviewer.ui.sweep_view import SweepDialog
 
+#: Loaded data up to this many points is remembered with the last-used settings.
+LAST_SESSION_MAX_POINTS = 10_000
 FRAME_INTERVAL_MS = 30  # ≈ 33 redraws a second at most
 SETTINGS_VERSION = 1
 
@@ -790,6 +793,16 @@ class MainWindow(QMainWindow):
         log = self.settings.value("loss/log")
         if log in (True, "true"):
             self.loss_panel.set_log_scale(True)
+        last = self.settings.value("session/last")
+        if isinstance(last, str) and last:
+            import json
+
+            try:
+                spec = spec_from_dict(json.loads(last), "last session")
+            except (ValueError, DataError):
+                return  # an unreadable leftover: start from the defaults
+            self.apply_spec(spec)
+            self.banner.hide()
 
     def _save_settings(self) -> None:
         if self.settings is None:
@@ -799,6 +812,12 @@ class MainWindow(QMainWindow):
         self.settings.setValue("playback/speed", self.playback.speed)
         self.settings.setValue("loss/x_axis", self.loss_panel.x_axis)
         self.settings.setValue("loss/log", self.loss_panel.log_box.isChecked())
+        spec = self.current_spec()
+        if spec.points is not None and len(spec.points[0]) > LAST_SESSION_MAX_POINTS:
+            spec = replace(spec, points=None)  # a big data file is reopened from the file, not settings
+        import json
+
+        self.settings.setValue("session/last", json.dumps(spec.to_dict()))
         self.settings.sync()
 
     def ask_unsaved(self) -> str:

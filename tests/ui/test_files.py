@@ -123,3 +123,20 @@ def test_headless_run_takes_a_session_file_and_flags_override_it(tmp_path):
     missing = subprocess.run([*run[:-1], str(tmp_path / "none.json")], capture_output=True, text=True, env=env,
                              timeout=120)
     assert missing.returncode == 2 and "file not found" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_last_used_settings_come_back_at_the_next_start(qtbot, make_window, settings):
+    first = make_window(settings=settings)
+    first.apply_run_config(first.session.run_config.with_changes(algorithm="stochastic", lr=0.02))
+    first.session.add_run(name="Second")
+    first.close()
+    second = make_window(settings=settings)
+    assert [r.name for r in second.session.runs] == ["Run 1", "Second"]
+    assert second.session.runs[0].config.lr == 0.02
+    assert second.run_controls.fields["lr"].text() == "0.02"
+
+
+def test_unreadable_last_settings_are_ignored(qtbot, make_window, settings):
+    settings.setValue("session/last", "{not json")
+    window = make_window(settings=settings)
+    assert window.session.run_config.lr == 0.1
