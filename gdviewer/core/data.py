@@ -206,6 +206,25 @@ def load_csv(path: str | Path, x_column: int = 0, y_column: int = 1, max_line_ch
                           max_line_chars=max_line_chars, progress=progress)
 
 
+def peek_columns(path: str | Path, limit: int = 65536) -> list[str]:
+    """Names of the columns of a CSV file from its first line (header names, or "column 1",
+    "column 2", … when the first row is numbers); [] if it cannot be read. Reads ``limit``
+    bytes at most, so it is cheap enough for the GUI thread."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(limit).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return []
+    for line in head.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            delimiter = next((d for d in _DELIMITERS if d in line), None)
+            cells = [c.strip() for c in _split(line, delimiter)]
+            if all(_is_number(c) for c in cells):
+                return [f"column {i + 1}" for i in range(len(cells))]
+            return [c or f"column {i + 1}" for i, c in enumerate(cells)]
+    return []
+
+
 def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: int = 1,
                    max_line_chars: int = 100_000, progress: Progress | None = None) -> Dataset:
     """Parse CSV text into a :class:`Dataset`; see :func:`load_csv`."""

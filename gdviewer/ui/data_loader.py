@@ -11,15 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from gdviewer.core.data import Dataset, load_csv
 from gdviewer.core.errors import DataError
 from gdviewer.ui.background import BackgroundCall
 
 
-def _load(path: Path, report) -> Dataset:
+def _load(path: Path, report, x_column: int = 0, y_column: int = 1) -> Dataset:
     try:
-        dataset = load_csv(path, progress=report)
+        dataset = load_csv(path, x_column=x_column, y_column=y_column, progress=report)
     except MemoryError:
         raise DataError(f"{path}: too large to load into memory") from None
     dataset.surface  # noqa: B018 (the O(N) statistics pass: here, not in the GUI thread)
@@ -45,9 +46,9 @@ class CsvLoader(QObject):
     def busy(self) -> bool:
         return self._call.busy
 
-    def start(self, path: str | Path) -> None:
+    def start(self, path: str | Path, x_column: int = 0, y_column: int = 1) -> None:
         self._path = Path(path)
-        self._call.start(lambda report, p=self._path: _load(p, report))
+        self._call.start(lambda report, p=self._path: _load(p, report, x_column, y_column))
 
     def cancel(self) -> None:
         """Stop the current load (if any) and wait for its thread; the data stay as they were."""
@@ -61,3 +62,41 @@ class CsvLoader(QObject):
     def _on_failed(self, message: str, _details: str) -> None:
         # the engine's DataError already names the file and line; anything else is unexpected
         self.failed.emit(message.removeprefix("DataError: "))
+
+
+class ColumnDialog(QDialog):
+    """Pick the x and y columns of a file with more than two."""
+
+    def __init__(self, name: str, columns: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Columns of {name}")
+        self.x_box, self.y_box = QComboBox(), QComboBox()
+        for box in (self.x_box, self.y_box):
+            box.addItems(columns)
+        self.x_box.setAccessibleName("x column")
+        self.y_box.setAccessibleName("y column")
+        self.y_box.setCurrentIndex(1)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #B00020;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"{name} has {len(columns)} columns. Which hold x and y?"))
+        form.addRow("x", self.x_box)
+        form.addRow("y", self.y_box)
+        form.addRow(self.error)
+        form.addRow(buttons)
+
+    def _accept(self) -> None:
+        if self.x_box.currentIndex() == self.y_box.currentIndex():
+            self.error.setText("Choose two different columns.")
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, name: str, columns: list[str]) -> tuple[int, int] | None:
+        dialog = cls(name, columns, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.x_box.currentIndex(), dialog.y_box.currentIndex()

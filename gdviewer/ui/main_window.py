@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from gdviewer import __version__
 from gdviewer.core.codegen import pytorch_script
 from gdviewer.core.config import ALGORITHM_LABELS, DataConfig, RunConfig
-from gdviewer.core.data import Dataset
+from gdviewer.core.data import Dataset, peek_columns
 from gdviewer.core.errors import ConfigError, DataError
 from gdviewer.core.session_file import RunSpec, SessionSpec, load_session, save_session, spec_from_dict
 from gdviewer.presets import load_presets
@@ -48,7 +48,7 @@ from gdviewer.ui.controls.playback_controls import PlaybackControls
 from gdviewer.ui.controls.run_controls import RunControls
 from gdviewer.ui.controls.run_list import RunList
 from gdviewer.ui.controls.timeline import Timeline
-from gdviewer.ui.data_loader import CsvLoader
+from gdviewer.ui.data_loader import ColumnDialog, CsvLoader
 from gdviewer.ui.files import RecentFiles, export_histories, export_panel
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
@@ -554,8 +554,15 @@ class MainWindow(QMainWindow):
         """
         path = Path(path)
         if path.suffix.lower() != ".json":
+            columns = peek_columns(path)
+            x_column, y_column = 0, 1
+            if len(columns) > 2:
+                chosen = self.choose_columns(path.name, columns)
+                if chosen is None:
+                    return False
+                x_column, y_column = chosen
             self._loading_path = path
-            self.loader.start(path)
+            self.loader.start(path, x_column, y_column)
             self.load_progress.setValue(0)
             self.load_progress.show()
             self.statusBar().showMessage(f"Loading {path.name}… (Esc cancels)")
@@ -573,6 +580,10 @@ class MainWindow(QMainWindow):
         self.mark_saved()
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
+
+    def choose_columns(self, name: str, columns: list[str]) -> tuple[int, int] | None:
+        """Ask which columns are x and y (tests replace this); None: cancelled."""
+        return ColumnDialog.ask(self, name, columns)
 
     def cancel_loading(self) -> None:
         if self.loader.busy:

@@ -140,3 +140,33 @@ def test_unreadable_last_settings_are_ignored(qtbot, make_window, settings):
     settings.setValue("session/last", "{not json")
     window = make_window(settings=settings)
     assert window.session.run_config.lr == 0.1
+
+
+def test_a_file_with_more_columns_asks_which_are_x_and_y(qtbot, window, tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("id;height;weight;age\n1;150;50;20\n2;160;60;30\n3;170;70;40\n")
+    asked = []
+    window.choose_columns = lambda name, columns: asked.append(columns) or (1, 2)
+    with qtbot.waitSignal(window.data_loaded) as blocker:
+        window.open_path(path)
+    assert blocker.args == [True]
+    assert asked == [["id", "height", "weight", "age"]]
+    assert window.session.dataset.x.tolist() == [150, 160, 170]
+    assert window.session.dataset.y.tolist() == [50, 60, 70]
+    window.choose_columns = lambda name, columns: None  # cancelled: nothing changes
+    before = window.session.dataset
+    assert window.open_path(path) is False
+    assert window.session.dataset is before
+
+
+def test_the_column_dialog_refuses_the_same_column_twice(qtbot, window):
+    from gdviewer.ui.data_loader import ColumnDialog
+
+    dialog = ColumnDialog("f.csv", ["a", "b", "c"], window)
+    qtbot.addWidget(dialog)
+    dialog.y_box.setCurrentIndex(0)
+    dialog._accept()
+    assert "different columns" in dialog.error.text() and dialog.result() == 0
+    dialog.y_box.setCurrentIndex(2)
+    dialog._accept()
+    assert dialog.result() == 1
