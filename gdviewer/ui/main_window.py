@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -48,6 +48,7 @@ from gdviewer.ui.controls.playback_controls import PlaybackControls
 from gdviewer.ui.controls.run_controls import RunControls
 from gdviewer.ui.controls.run_list import RunList
 from gdviewer.ui.controls.timeline import Timeline
+from gdviewer.ui.data_edit import EditPoints, with_moved, with_point, without
 from gdviewer.ui.data_loader import ColumnDialog, CsvLoader
 from gdviewer.ui.files import RecentFiles, export_histories, export_panel
 from gdviewer.ui.panels.data_panel import DataPanel
@@ -155,6 +156,11 @@ class MainWindow(QMainWindow):
         self.parameters_panel = ParametersPanel(s)
         self.panels = [self.surface_panel, self.data_panel, self.loss_panel, self.parameters_panel]
         self.surface_panel.start_point_requested.connect(self.choose_start_point)
+        points = self.data_panel.points
+        points.dragged.connect(self._on_point_dragged)
+        points.picked.connect(self.data_panel.pick)
+        points.removed.connect(lambda i: self.remove_points([i]))
+        self.data_panel.plot_widget.scene().sigMouseClicked.connect(self._on_data_click)
         self.banner = Banner()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -224,6 +230,15 @@ class MainWindow(QMainWindow):
                                         "The current run as a short PyTorch script")
         self.sweep_action = self._action("Sweep learning rate…", QKeySequence("Ctrl+L"), self.show_sweep,
                                          "Final loss against learning rate for many runs, trained together")
+        self.undo_stack = QUndoStack(self)
+        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        for action in (self.undo_action, self.redo_action):
+            self.addAction(action)
+        self.delete_point_action = self._action("Delete point", QKeySequence.StandardKey.Delete,
+                                                self.delete_selected_point, "Remove the selected data point")
         self.cancel_load_action = self._action("Cancel loading", Qt.Key.Key_Escape, self.cancel_loading,
                                                "Stop loading a data file")
 
@@ -284,6 +299,9 @@ class MainWindow(QMainWindow):
         export_menu.addAction(self.export_history_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        for a in (self.undo_action, self.redo_action, self.delete_point_action):
+            edit_menu.addAction(a)
         run_menu = bar.addMenu("&Run")
         for a in (self.play_action, self.step_action, self.step_epoch_action, self.reset_action):
             run_menu.addAction(a)
@@ -488,6 +506,7 @@ class MainWindow(QMainWindow):
             return
         try:
             self.session.set_data_config(config)
+            self.undo_stack.clear()
         except ConfigError as exc:
             self.banner.show_message(f"The data could not be changed: {exc}", "error")
             return
@@ -497,6 +516,7 @@ class MainWindow(QMainWindow):
     def apply_spec(self, spec: SessionSpec) -> None:
         """Load data + run settings (a preset or a session file)."""
         s = self.session
+        self.undo_stack.clear()  # edits of the old data cannot be undone onto new data
         runs = spec.all_runs()
         if spec.points is not None:
             xs, ys, source = spec.points
@@ -585,6 +605,65 @@ class MainWindow(QMainWindow):
         """Ask which columns are x and y (tests replace this); None: cancelled."""
         return ColumnDialog.ask(self, name, columns)
 
+    # --- editing the data by hand -----------------------------------------------------------
+    def _points(self) -> tuple[np.ndarray, np.ndarray]:
+        ds = self.session.dataset
+        return ds.x.astype(np.float64), ds.y.astype(np.float64)
+
+    def set_points(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Train on these points from now on (the undo commands call this)."""
+        old = self.session.dataset
+        dataset = Dataset.from_arrays(x, y, source="edited points")
+        dataset.true_slope, dataset.true_intercept = old.true_slope, old.true_intercept
+        self.session.set_dataset(dataset)
+        self.data_controls.set_config(self.session.data_config, source="edited points", n=dataset.n)
+
+    def edit_points(self, after: tuple[np.ndarray, np.ndarray], text: str) -> bool:
+        """One undoable edit of the data (asks first if a run is under way)."""
+        if after[0].size < 2:
+            self.statusBar().showMessage("The data need at least 2 points", 5000)
+            return False
+        if not self._may_interrupt("Editing the data"):
+            self.data_panel.update_data()  # put back a dragged point
+            return False
+        try:
+            self.undo_stack.push(EditPoints(self.set_points, self._points(), after, text))
+        except (DataError, ConfigError) as exc:
+            self.banner.show_message(f"That edit cannot be used: {exc}", "error")
+            return False
+        return True
+
+    def add_point(self, x: float, y: float) -> bool:
+        return self.edit_points(with_point(self._points(), x, y), f"Add point ({x:.3g}, {y:.3g})")
+
+    def move_point(self, index: int, x: float, y: float) -> bool:
+        return self.edit_points(with_moved(self._points(), index, x, y), f"Move point {index + 1}")
+
+    def remove_points(self, indices: list[int]) -> bool:
+        return self.edit_points(without(self._points(), indices), f"Remove {len(indices)} point(s)")
+
+    def delete_selected_point(self) -> None:
+        index = self.data_panel.selected_point
+        if index is not None:
+            self.remove_points([index])
+
+    def _on_point_dragged(self, index: int, x: float, y: float, finished: bool) -> None:
+        if finished:
+            self.move_point(index, x, y)
+        else:
+            self.data_panel.preview_move(index, x, y)
+
+    def _on_data_click(self, event) -> None:
+        panel = self.data_panel
+        if not panel.points.editable or event.isAccepted() or event.button() != Qt.MouseButton.LeftButton:
+            return
+        view = panel.plot_item.getViewBox()
+        if not view.sceneBoundingRect().contains(event.scenePos()):
+            return
+        p = view.mapSceneToView(event.scenePos())
+        event.accept()
+        self.add_point(float(p.x()), float(p.y()))
+
     def cancel_loading(self) -> None:
         if self.loader.busy:
             self.loader.cancel()
@@ -600,6 +679,7 @@ class MainWindow(QMainWindow):
             return
         try:
             self.session.set_dataset(dataset)
+            self.undo_stack.clear()
         except (DataError, ConfigError) as exc:
             self.banner.show_message(f"Could not use {name}: {exc}", "error")
             self.data_loaded.emit(False)

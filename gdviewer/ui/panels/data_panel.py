@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QWidget
 
+from gdviewer.ui.data_edit import MAX_EDITABLE_POINTS, EditableScatter
 from gdviewer.ui.panels.common import BLUE, GREY, ORANGE, VERMILLION, PanelWidget
 from gdviewer.ui.session import Session
 
@@ -23,13 +24,25 @@ class DataPanel(PanelWidget):
         super().__init__("Data and fitted line", "x", "y", parent)
         self.session = session
         self.legend()
-        self.points = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(BLUE + "99"), name="samples")
+        self.points = EditableScatter(size=7, pen=None, brush=pg.mkBrush(BLUE + "99"), name="samples")
+        self.picked_point = pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=2), brush=None)
         self.batch = pg.ScatterPlotItem(size=10, pen=pg.mkPen(VERMILLION, width=1.5), brush=None,
                                         name="this step's samples")
         self.true_line = pg.PlotDataItem(pen=pg.mkPen(GREY, width=2, style=Qt.PenStyle.DashLine), name="true line")
         self.fit_line = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=3), name="fitted line")
-        for item in (self.points, self.true_line, self.fit_line, self.batch):
+        for item in (self.points, self.true_line, self.fit_line, self.batch, self.picked_point):
             self.plot_item.addItem(item)
+        self.edit_box = QCheckBox("edit points")
+        self.edit_box.setToolTip("Click to add a point, drag one to move it, right-click (or select and press "
+                                 "Delete) to remove it; Ctrl+Z undoes. The run is reset after an edit.")
+        self.edit_box.setAccessibleName("Edit data points")
+        row = QHBoxLayout(self.header)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit_box)
+        row.addStretch(1)
+        self.header.show()
+        self.edit_box.toggled.connect(self.set_editable)
+        self.selected_point: int | None = None
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static between data changes
         self.equation = pg.TextItem(anchor=(0, 0), color="k", fill=pg.mkBrush(255, 255, 255, 210))
         self.equation.setParentItem(self.plot_item.getViewBox())
@@ -52,12 +65,42 @@ class DataPanel(PanelWidget):
                 self.other_fits.append(item)
         self.fit_line.setPen(pg.mkPen(s.run.colour, width=3))
 
+    def set_editable(self, on: bool) -> None:
+        """Edit mode: the points take the mouse (the view stops panning under it)."""
+        n = self.session.dataset.n
+        if on and n > MAX_EDITABLE_POINTS:
+            self.edit_box.setChecked(False)
+            self.readout.setText(f"{n:,} points are too many to edit by hand (at most {MAX_EDITABLE_POINTS:,})")
+            return
+        self.points.editable = on
+        self.plot_item.getViewBox().setMouseEnabled(x=not on, y=not on)
+        if not on:
+            self.pick(None)
+
+    def pick(self, index: int | None) -> None:
+        ds = self.session.dataset
+        self.selected_point = index if index is not None and 0 <= index < ds.n else None
+        if self.selected_point is None:
+            self.picked_point.setData([], [])
+        else:
+            self.picked_point.setData([ds.x[self.selected_point]], [ds.y[self.selected_point]])
+
+    def preview_move(self, index: int, x: float, y: float) -> None:
+        """Show a point where it is being dragged (the data change when the drag ends)."""
+        ds = self.session.dataset
+        xs, ys = ds.x.copy(), ds.y.copy()
+        xs[index], ys[index] = x, y
+        self.points.setData(xs, ys)
+
     def update_data(self) -> None:
         """New data set: redraw the samples and the true line, frame them."""
         ds = self.session.dataset
         x, y = ds.x, ds.y
         stride = max(1, math.ceil(ds.n / MAX_SCATTER_POINTS))
         self.points.setData(x[::stride], y[::stride])
+        self.pick(None)
+        if ds.n > MAX_EDITABLE_POINTS and self.edit_box.isChecked():
+            self.edit_box.setChecked(False)
         lo, hi = float(x.min()), float(x.max())
         pad = 0.05 * (hi - lo)
         self._x_ends = np.array([lo - pad, hi + pad])
