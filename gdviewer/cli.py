@@ -55,6 +55,10 @@ def _run_parser() -> argparse.ArgumentParser:
     o = p.add_argument_group("output")
     o.add_argument("--history-csv", metavar="PATH", help="write every step to this CSV file")
     o.add_argument("--quiet", action="store_true", help="print only the summary line")
+    o.add_argument("--animation", metavar="PATH", help="also write the run as an animation (.gif, or .mp4 with "
+                   "imageio-ffmpeg), rendered by the window offscreen")
+    o.add_argument("--animation-fps", type=int, default=12, metavar="N", help="frames per second (default 12)")
+    o.add_argument("--animation-seconds", type=float, default=6.0, metavar="S", help="length (default 6)")
     return p
 
 
@@ -66,6 +70,9 @@ def run_headless(argv: Sequence[str]) -> int:
 
     parser = _run_parser()
     args = parser.parse_args(list(argv))
+    if args.animation and not args.animation.lower().endswith((".gif", ".mp4")):
+        parser.exit(EXIT_USAGE, f"gdviewer run: error: --animation must name a .gif or .mp4 file, got "
+                                f"{args.animation!r}\n")
     try:
         if args.config:
             return _run_session(parser, args, list(argv))
@@ -148,10 +155,54 @@ def _train_and_report(parser: argparse.ArgumentParser, args: argparse.Namespace,
             history.to_csv(args.history_csv)
         except OSError as exc:
             parser.exit(EXIT_USAGE, f"gdviewer run: error: cannot write {args.history_csv}: {exc.strerror or exc}\n")
+    if args.animation:
+        error = _write_animation(args, dataset, config)
+        if error:
+            parser.exit(EXIT_USAGE, f"gdviewer run: error: {error}\n")
     if trainer.status is RunStatus.DIVERGED:
         print(f"gdviewer run: {trainer.message}", file=sys.stderr)
         return EXIT_DIVERGED
     return EXIT_OK
+
+
+def _write_animation(args: argparse.Namespace, dataset, config) -> str | None:
+    """Render the run into an animation with the window, offscreen when there is no screen."""
+    import os
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from PySide6.QtCore import qInstallMessageHandler
+        from PySide6.QtWidgets import QApplication
+
+        from gdviewer.ui.animation import AnimationSettings, render_animation, train_to_end
+        from gdviewer.ui.app import _qt_message_handler
+        from gdviewer.ui.main_window import MainWindow
+        from gdviewer.ui.theme import apply_plot_theme
+
+        settings = AnimationSettings(args.animation_fps, args.animation_seconds).validate()
+    except ValueError as exc:
+        return str(exc)
+    qInstallMessageHandler(_qt_message_handler)
+    app = QApplication.instance() or QApplication([sys.argv[0]])  # noqa: F841 (kept alive while rendering)
+    apply_plot_theme()
+    window = MainWindow()
+    window.ask_on_close = False
+    window.quiet_errors = True
+    try:
+        window.session.set_dataset(dataset)
+        window.session.set_run_config(config)
+        window.resize(1360, 860)
+        window.show()
+        train_to_end(window)
+        frames = render_animation(window, args.animation, settings)
+    except (OSError, ValueError) as exc:
+        return f"could not write the animation: {exc}"
+    finally:
+        window.close()
+    if not args.quiet:
+        print(f"animation: {frames} frames written to {args.animation}")
+    return None
 
 
 def _epoch_ends(epochs) -> list[tuple[int, int]]:

@@ -20,6 +20,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QFrame,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QScrollArea,
     QToolBar,
     QToolButton,
@@ -42,6 +44,13 @@ from gdviewer.core.data import Dataset, peek_columns
 from gdviewer.core.errors import ConfigError, DataError
 from gdviewer.core.session_file import RunSpec, SessionSpec, load_session, save_session, spec_from_dict
 from gdviewer.presets import load_presets
+from gdviewer.ui.animation import (
+    AnimationCancelled,
+    AnimationDialog,
+    AnimationSettings,
+    render_animation,
+    train_to_end,
+)
 from gdviewer.ui.code_dialog import CodeDialog
 from gdviewer.ui.controls.data_controls import DataControls
 from gdviewer.ui.controls.playback_controls import PlaybackControls
@@ -220,6 +229,8 @@ class MainWindow(QMainWindow):
                                            self.save_file_as, "Save the session to a new file")
         self.screenshot_action = self._action("Whole window as PNG…", None, self.save_screenshot_dialog,
                                               "Save the whole window as a PNG image")
+        self.animation_action = self._action("Animation (GIF or MP4)…", None, self.export_animation_dialog,
+                                             "The run replayed step by step, for slides")
         self.export_history_action = self._action("Run histories as CSV…", None, self.export_histories_dialog,
                                                   "Every step of every run: one CSV row per step")
         self.quit_action = self._action("Quit", QKeySequence.StandardKey.Quit, self.close, "Quit gdviewer")
@@ -297,6 +308,7 @@ class MainWindow(QMainWindow):
         export_menu.addSeparator()
         export_menu.addAction(self.screenshot_action)
         export_menu.addAction(self.export_history_action)
+        export_menu.addAction(self.animation_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -793,6 +805,40 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(f"Exported {path}", 5000)
         return True
+
+    def export_animation_dialog(self) -> None:
+        dialog = AnimationDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save animation", "gdviewer-run.gif",
+                                              "GIF animation (*.gif);;MP4 video (*.mp4)")
+        if path:
+            self.export_animation(path, dialog.settings())
+
+    def export_animation(self, path: str | Path, settings: AnimationSettings) -> int:
+        """Train the run to its end, then write its animation; 0 if cancelled or failed."""
+        train_to_end(self)
+        progress = QProgressDialog("Writing the animation…", "Cancel", 0, settings.frames, self)
+        progress.setWindowTitle("Export an animation")
+        progress.setMinimumDuration(300)
+
+        def step(done: int, total: int) -> bool:
+            progress.setMaximum(total)
+            progress.setValue(done)
+            return not progress.wasCanceled()
+
+        try:
+            frames = render_animation(self, path, settings, step)
+        except AnimationCancelled:
+            self.statusBar().showMessage("Animation cancelled", 5000)
+            return 0
+        except (OSError, ValueError) as exc:
+            self.banner.show_message(f"Could not write the animation: {exc}", "error")
+            return 0
+        finally:
+            progress.close()
+        self.statusBar().showMessage(f"Wrote {frames} frames to {path}", 6000)
+        return frames
 
     def export_histories_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export run histories", "gdviewer-history.csv", "CSV (*.csv)")

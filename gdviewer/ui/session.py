@@ -86,6 +86,7 @@ class Session(QObject):
         self.state = READY
         self.message = ""
         self.view_step: int | None = None  # None: show the live end; k: show the state after step k
+        self.animating = False  # recording an animation: every panel shows only up to view_step
         self.speed = 0.0
         self._race: Race | None = None
         self._worker: TrainingWorker | None = None

@@ -134,7 +134,7 @@ class LossPanel(PanelWidget):
     def _place_cursor(self) -> None:
         """A vertical line at the step the timeline shows (hidden when following the run)."""
         s = self.session
-        if s.view_step is None:
+        if s.view_step is None or s.animating:
             self.cursor.hide()
             return
         self.cursor.setValue(float(self._x_values(np.array([float(s.shown_steps)]))[0]))
@@ -143,12 +143,12 @@ class LossPanel(PanelWidget):
     def redraw(self) -> None:
         s = self.session
         h = s.history
-        n = len(h)
+        n = s.shown_steps if s.animating else len(h)  # an animation shows the curve growing
         if h is not self._source:
             self._source = h
             self.batch_env.reset(s.total_steps)
             self.full_env.reset(s.total_steps + 1)
-        w, b = s.live_params
+        w, b = s.params if s.animating else s.live_params
         now = float(s.surface.loss(w, b))
         self._place_cursor()
         self._draw_other_runs()
@@ -158,8 +158,8 @@ class LossPanel(PanelWidget):
             self.readout.setText(f"loss before the first step: {now:.6g}")
             self.frames_drawn += 1
             return
-        bi, batch = self.batch_env.compute(h.column("loss"), h)
-        fi, full = self.full_env.compute(h.column("full_loss"), h)
+        bi, batch = self.batch_env.compute(h.column("loss")[:n], h)
+        fi, full = self.full_env.compute(h.column("full_loss")[:n], h)
         fi = np.append(fi, n)
         full = finite_or_nan(np.append(full, now))
         batch = finite_or_nan(batch)

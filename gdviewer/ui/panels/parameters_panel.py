@@ -64,16 +64,16 @@ class ParametersPanel(PanelWidget):
             self.b_env.reset(s.total_steps)
         for env, curve, column, start in ((self.w_env, self.w_curve, "w", h.initial_w),
                                           (self.b_env, self.b_curve, "b", h.initial_b)):
-            col = h.column(column)
+            col = h.column(column)[: s.shown_steps] if s.animating else h.column(column)
             index, values = env.compute(col, h)
             # row i holds the value after step i + 1; the start point is step 0, and the
             # latest value is drawn exactly where it is
-            x = np.concatenate([[0.0], index + 1.0, [float(len(h))] if len(h) else []])
+            x = np.concatenate([[0.0], index + 1.0, [float(len(col))] if len(col) else []])
             y = finite_or_nan(np.concatenate([[start], values, col[-1:]]))
             curve.setData(x, y)
         for pen in self.pens:
             pen.update(len(h) + 1)
-        if s.view_step is None:
+        if s.view_step is None or s.animating:
             self.cursor.hide()
         else:
             self.cursor.setValue(float(s.shown_steps))

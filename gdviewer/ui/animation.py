@@ -1,0 +1,203 @@
+"""Animations of a run for slides: the window replayed step by step into a GIF (or MP4).
+
+The run is trained first (in the worker, as always); the frames then replay it through the
+timeline at evenly spaced steps, so the animation shows exactly what the window showed.
+GIF is written with Pillow; MP4 with imageio-ffmpeg when it is installed (it ships an
+ffmpeg binary), otherwise a clear message says how to get it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QWidget,
+)
+
+from gdviewer.ui.session import FINAL_STATES
+
+
+class AnimationCancelled(Exception):
+    """The user cancelled; the partial file was removed."""
+
+
+@dataclass(frozen=True)
+class AnimationSettings:
+    fps: int = 12
+    seconds: float = 6.0
+    width: int = 960  # pixels; the height follows the window's shape
+
+    def validate(self) -> AnimationSettings:
+        if not 1 <= self.fps <= 60:
+            raise ValueError(f"frame rate must be 1 to 60 frames per second, got {self.fps}")
+        if not 0.5 <= self.seconds <= 120:
+            raise ValueError(f"length must be 0.5 to 120 seconds, got {self.seconds}")
+        if not 160 <= self.width <= 3840:
+            raise ValueError(f"width must be 160 to 3840 pixels, got {self.width}")
+        return self
+
+    @property
+    def frames(self) -> int:
+        return max(2, round(self.fps * self.seconds))
+
+
+def frame_steps(total_steps: int, frames: int) -> np.ndarray:
+    """The step shown in each frame: from the start (0) to the last step, evenly spaced."""
+    return np.unique(np.linspace(0, total_steps, max(frames, 2)).round().astype(np.int64))
+
+
+def _rgb(image: QImage, width: int) -> tuple[bytes, int, int]:
+    image = image.scaledToWidth(width).convertToFormat(QImage.Format.Format_RGB888)
+    w, h = image.width(), image.height()
+    stride = image.bytesPerLine()
+    raw = bytes(image.constBits())
+    rows = [raw[y * stride : y * stride + 3 * w] for y in range(h)]  # drop the row padding
+    return b"".join(rows), w, h
+
+
+def train_to_end(window, timeout_s: float = 600.0) -> None:
+    """Run the window's session to its end (in the worker) and wait, events flowing."""
+    s = window.session
+    if s.state in FINAL_STATES and len(s.history):
+        return
+    if s.state != "running":
+        s.play()
+    loop = QEventLoop()
+    s.state_changed.connect(lambda state: loop.quit() if state in FINAL_STATES else None)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    if s.state not in FINAL_STATES:
+        loop.exec()
+
+
+def render_animation(window, path: str | Path, settings: AnimationSettings,
+                     progress: Callable[[int, int], bool] | None = None, widget: QWidget | None = None) -> int:
+    """Write the animation of the window's (finished) run to ``path``; returns the frame count.
+
+    ``progress(done, total)`` is called after each frame; returning False cancels (the
+    partial file is removed and AnimationCancelled raised).
+    """
+    settings.validate()
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".gif", ".mp4"):
+        raise ValueError(f"animations are .gif or .mp4, not {suffix or 'no suffix'}")
+    s = window.session
+    steps = frame_steps(len(s.history), settings.frames)
+    target = widget or window
+    writer = _GifWriter(path, settings.fps) if suffix == ".gif" else _Mp4Writer(path, settings.fps)
+    s.animating = True  # the time series grow with the frames, no replay cursors
+    try:
+        for k, step in enumerate(steps):
+            s.set_view_step(int(step))
+            window.redraw()
+            QApplication.processEvents()
+            writer.add(*_rgb(target.grab().toImage(), settings.width))
+            if progress is not None and progress(k + 1, len(steps)) is False:
+                raise AnimationCancelled
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        s.animating = False
+        s.set_view_step(None)
+        window.redraw()
+    return len(steps)
+
+
+class _GifWriter:
+    def __init__(self, path: Path, fps: int) -> None:
+        self.path, self.fps = path, fps
+        self.frames: list = []
+
+    def add(self, rgb: bytes, w: int, h: int) -> None:
+        from PIL import Image
+
+        # one adaptive palette per frame keeps the heatmap's gradient smooth
+        self.frames.append(Image.frombytes("RGB", (w, h), rgb).quantize(colors=255, method=Image.Quantize.MEDIANCUT))
+
+    def close(self) -> None:
+        first, rest = self.frames[0], self.frames[1:]
+        first.save(self.path, save_all=True, append_images=rest, duration=round(1000 / self.fps), loop=0,
+                   disposal=1)
+
+    def abort(self) -> None:
+        self.frames = []
+        self.path.unlink(missing_ok=True)
+
+
+class _Mp4Writer:
+    def __init__(self, path: Path, fps: int) -> None:
+        try:
+            import imageio_ffmpeg
+        except ImportError:
+            raise ValueError("MP4 needs the imageio-ffmpeg package (pip install imageio-ffmpeg); "
+                             "GIF works without it") from None
+        self.module = imageio_ffmpeg
+        self.path, self.fps = path, fps
+        self.gen = None
+
+    def add(self, rgb: bytes, w: int, h: int) -> None:
+        if self.gen is None:
+            w2, h2 = w - w % 2, h - h % 2  # H.264 wants even sizes
+            self.size = (w, h, w2, h2)
+            self.gen = self.module.write_frames(str(self.path), (w2, h2), fps=self.fps, quality=7,
+                                                macro_block_size=1)
+            self.gen.send(None)
+        w, h, w2, h2 = self.size
+        frame = np.frombuffer(rgb, dtype=np.uint8).reshape(h, w, 3)[:h2, :w2]
+        self.gen.send(np.ascontiguousarray(frame).tobytes())
+
+    def close(self) -> None:
+        if self.gen is not None:
+            self.gen.close()
+
+    def abort(self) -> None:
+        if self.gen is not None:
+            self.gen.close()
+        self.path.unlink(missing_ok=True)
+
+
+class AnimationDialog(QDialog):
+    """Frame rate, length and width of an animation."""
+
+    def __init__(self, parent: QWidget | None = None, settings: AnimationSettings | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export an animation")
+        settings = settings or AnimationSettings()
+        self.fps = QSpinBox()
+        self.fps.setRange(1, 60)
+        self.fps.setValue(settings.fps)
+        self.fps.setSuffix(" frames/s")
+        self.seconds = QDoubleSpinBox()
+        self.seconds.setRange(0.5, 120.0)
+        self.seconds.setValue(settings.seconds)
+        self.seconds.setSuffix(" s")
+        self.width_box = QSpinBox()
+        self.width_box.setRange(160, 3840)
+        self.width_box.setValue(settings.width)
+        self.width_box.setSuffix(" px wide")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(QLabel("The run is trained to its end, then replayed into the file."))
+        form.addRow("Frame rate", self.fps)
+        form.addRow("Length", self.seconds)
+        form.addRow("Size", self.width_box)
+        form.addRow(buttons)
+
+    def settings(self) -> AnimationSettings:
+        return AnimationSettings(self.fps.value(), float(self.seconds.value()), self.width_box.value())

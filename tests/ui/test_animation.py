@@ -1,0 +1,81 @@
+"""Animations: the run replayed into GIF/MP4 frames, cancellable; and from the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gdviewer.ui.animation import AnimationCancelled, AnimationSettings, frame_steps, render_animation
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_frames_are_spread_from_the_start_to_the_last_step():
+    steps = frame_steps(2000, 30)
+    assert steps[0] == 0 and steps[-1] == 2000 and steps.size == 30
+    assert np.all(np.diff(steps) > 0)
+    assert frame_steps(5, 30).tolist() == [0, 1, 2, 3, 4, 5]  # never the same step twice
+
+
+def test_a_gif_has_the_frames_asked_for_and_the_window_comes_back_live(qtbot, window, tmp_path):
+    window.apply_preset("Tutorial: stochastic GD")
+    path = tmp_path / "run.gif"
+    frames = window.export_animation(path, AnimationSettings(fps=10, seconds=2.0, width=400))
+    assert frames == 20
+    with Image.open(path) as gif:
+        assert gif.n_frames == 20 and gif.size[0] == 400
+        assert gif.info["duration"] == 100
+        gif.seek(0)
+        first = np.asarray(gif.convert("RGB"), dtype=np.int16)
+        gif.seek(19)
+        last = np.asarray(gif.convert("RGB"), dtype=np.int16)
+    assert np.abs(first - last).mean() > 1  # the picture changes as the run trains
+    s = window.session
+    assert s.view_step is None and not s.animating and len(s.history) == 2000
+
+
+def test_an_mp4_is_written_when_imageio_ffmpeg_is_there(qtbot, window, tmp_path):
+    pytest.importorskip("imageio_ffmpeg")
+    path = tmp_path / "run.mp4"
+    assert window.export_animation(path, AnimationSettings(fps=5, seconds=1.0, width=320)) == 5
+    assert path.read_bytes()[4:8] == b"ftyp"
+
+
+def test_cancelling_removes_the_partial_file(qtbot, window, tmp_path):
+    from gdviewer.ui.animation import train_to_end
+
+    train_to_end(window)
+    path = tmp_path / "run.gif"
+    with pytest.raises(AnimationCancelled):
+        render_animation(window, path, AnimationSettings(fps=10, seconds=2.0, width=200),
+                         progress=lambda done, total: done < 3)
+    assert not path.exists()
+    assert window.session.view_step is None
+
+
+@pytest.mark.parametrize("bad", [AnimationSettings(fps=0), AnimationSettings(seconds=1000),
+                                 AnimationSettings(width=10)])
+def test_bad_animation_settings_are_refused(bad):
+    with pytest.raises(ValueError):
+        bad.validate()
+
+
+def test_headless_run_writes_an_animation(tmp_path):
+    out = tmp_path / "cli.gif"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run([sys.executable, "-m", "gdviewer", "run", "--quiet", "--animation", str(out),
+                           "--animation-fps", "4", "--animation-seconds", "2"], capture_output=True, text=True,
+                          env=env, timeout=180)
+    assert done.returncode == 0, done.stderr
+    with Image.open(out) as gif:
+        assert gif.n_frames == 8
+    bad = subprocess.run([sys.executable, "-m", "gdviewer", "run", "--animation", str(tmp_path / "x.avi")],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode == 2 and ".gif or .mp4" in bad.stderr
