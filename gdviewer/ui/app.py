@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from gdviewer import __version__
 
@@ -133,10 +134,18 @@ def run_app(argv: Sequence[str]) -> int:
     except DataError as exc:
         print(f"gdviewer: error: {exc}", file=sys.stderr)
         return 2
+    from PySide6.QtCore import QStandardPaths
+
     settings = QSettings()
-    window = MainWindow(settings=settings if not args.screenshot else None)
+    recovery = None
+    if not args.screenshot and not os.environ.get("GDVIEWER_STARTUP_PROBE"):
+        recovery = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / \
+            "recovery.json"
+    window = MainWindow(settings=settings if not args.screenshot else None, recovery_path=recovery)
     if spec is not None:
         window.apply_spec(spec)
+    elif recovery is not None:
+        QTimer.singleShot(0, window.offer_recovery)
     if args.speed is not None:
         window.playback.set_speed(args.speed)
         window.session.set_speed(args.speed)

@@ -69,6 +69,8 @@ from gdviewer.ui.sweep_view import SweepDialog
 
 #: Loaded data up to this many points is remembered with the last-used settings.
 LAST_SESSION_MAX_POINTS = 10_000
+#: How often unsaved changes are written to the recovery file.
+AUTOSAVE_INTERVAL_MS = 3000
 FRAME_INTERVAL_MS = 30  # ≈ 33 redraws a second at most
 SETTINGS_VERSION = 1
 
@@ -112,7 +114,8 @@ class MainWindow(QMainWindow):
     _engine_loaded = Signal()
     data_loaded = Signal(bool)  # a data file finished loading (True) or failed / was cancelled
 
-    def __init__(self, session: Session | None = None, settings: QSettings | None = None) -> None:
+    def __init__(self, session: Session | None = None, settings: QSettings | None = None,
+                 recovery_path: str | Path | None = None) -> None:
         super().__init__()
         self.setWindowTitle("gdviewer: watch gradient descent learn")
         self.setObjectName("gdviewer-main-window")
@@ -144,6 +147,10 @@ class MainWindow(QMainWindow):
         s.view_changed.connect(self._update_actions)
         s.runs_changed.connect(self._on_runs_changed)
         self.recent = RecentFiles(settings)
+        self.recovery_path = Path(recovery_path) if recovery_path else None
+        self._autosaved: str | None = None
+        self._autosave_timer = QTimer(self, interval=AUTOSAVE_INTERVAL_MS)
+        self._autosave_timer.timeout.connect(self.autosave)
         self.ask_on_close = True
         self._loading_path: Path | None = None
         self.session_ready = "gdviewer.core.trainer" in sys.modules
@@ -155,6 +162,8 @@ class MainWindow(QMainWindow):
         self._on_state_changed(s.state)
         self.redraw()
         self.mark_saved()  # a fresh window has nothing to lose
+        if self.recovery_path is not None:
+            self._autosave_timer.start()
 
     # --- construction -----------------------------------------------------------------
     def _make_panels(self) -> None:
@@ -957,6 +966,52 @@ class MainWindow(QMainWindow):
         self.settings.setValue("session/last", json.dumps(spec.to_dict()))
         self.settings.sync()
 
+    # --- crash safety -------------------------------------------------------------------
+    def autosave(self) -> bool:
+        """Write unsaved changes to the recovery file (and drop it when there are none)."""
+        if self.recovery_path is None:
+            return False
+        fingerprint = self._fingerprint()
+        if fingerprint == self._saved_fingerprint:
+            self.recovery_path.unlink(missing_ok=True)
+            self._autosaved = None
+            return False
+        if fingerprint == self._autosaved:
+            return False
+        try:
+            self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.recovery_path.with_suffix(".tmp")
+            tmp.write_text(fingerprint, encoding="utf-8")
+            tmp.replace(self.recovery_path)  # atomic: a crash mid-write leaves the old file
+        except OSError:
+            return False
+        self._autosaved = fingerprint
+        return True
+
+    def ask_restore(self) -> bool:
+        """Offer to restore the recovered session (tests replace this)."""
+        return self.confirm("Restore the last session?",
+                            "gdviewer did not close normally last time. Restore the session it was showing?")
+
+    def offer_recovery(self) -> bool:
+        """At start: if a recovery file is there, offer it; True if it was restored."""
+        if self.recovery_path is None or not self.recovery_path.exists():
+            return False
+        import json
+
+        try:
+            spec = spec_from_dict(json.loads(self.recovery_path.read_text(encoding="utf-8")), "recovered session")
+        except (OSError, ValueError, DataError):
+            self.recovery_path.unlink(missing_ok=True)
+            return False
+        if not self.ask_restore():
+            self.recovery_path.unlink(missing_ok=True)
+            return False
+        self.apply_spec(spec)
+        self.banner.show_message("Restored the session from before gdviewer stopped unexpectedly. "
+                                 "Save it to keep it.")
+        return True
+
     def ask_unsaved(self) -> str:
         """'save', 'discard' or 'cancel' (tests replace this)."""
         box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
@@ -982,6 +1037,9 @@ class MainWindow(QMainWindow):
                     event.ignore()
                     return
         self._frame_timer.stop()
+        self._autosave_timer.stop()
+        if self.recovery_path is not None:
+            self.recovery_path.unlink(missing_ok=True)  # a clean close: nothing to recover
         self.loader.cancel()
         self.session.shutdown()
         self._save_settings()
