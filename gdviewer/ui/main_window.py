@@ -445,6 +445,8 @@ class MainWindow(QMainWindow):
         self.surface_panel.update_data()
 
     def _on_state_changed(self, state: str) -> None:
+        s = self.session
+        self.status_labels["state"].setText(state.capitalize() + (" (replay)" if s.view_step is not None else ""))
         self.schedule_redraw()
         self._update_actions()
         s = self.session
