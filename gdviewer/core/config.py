@@ -65,7 +65,9 @@ def _integer(field: str, value: Any, low: int, high: int) -> int:
         else:
             raise ConfigError(field, f"must be a whole number from {low} to {high}, got {_brief(value)}")
     if not low <= value <= high:
-        raise ConfigError(field, f"must be a whole number from {low} to {high}, got {value}")
+        digits = str(value)
+        shown = digits if len(digits) <= 16 else f"{digits[:4]}… ({len(digits.lstrip('-'))} digits)"
+        raise ConfigError(field, f"must be a whole number from {low} to {high}, got {shown}")
     return value
 
 

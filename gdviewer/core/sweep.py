@@ -12,6 +12,7 @@ on a stand-in tensor whose change, times each run's lr, is that run's step.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -50,8 +51,13 @@ def log_spaced(low: float, high: float, count: int) -> np.ndarray:
     return np.geomspace(low, high, count)
 
 
-def sweep_learning_rates(dataset: Dataset, config: RunConfig, learning_rates: np.ndarray) -> SweepResult:
-    """Train ``config`` once per learning rate, all together; returns each run's end state."""
+def sweep_learning_rates(dataset: Dataset, config: RunConfig, learning_rates: np.ndarray,
+                         progress: Callable[[float], None] | None = None) -> SweepResult:
+    """Train ``config`` once per learning rate, all together; returns each run's end state.
+
+    ``progress(fraction)`` is called after every epoch; an exception it raises (a cancel)
+    stops the sweep there.
+    """
     lrs = np.asarray(learning_rates, dtype=np.float64).reshape(-1)
     if lrs.size < 1 or lrs.size > MAX_RUNS:
         raise ValueError(f"between 1 and {MAX_RUNS} learning rates, got {lrs.size}")
@@ -72,6 +78,8 @@ def sweep_learning_rates(dataset: Dataset, config: RunConfig, learning_rates: np
     diverged_at = np.zeros(k, dtype=np.int64)
     step = 0
     for epoch in range(config.epochs):
+        if progress is not None:
+            progress(epoch / config.epochs)
         schedule.begin_epoch(epoch)
         perm = schedule.permutation
         Xe, Ye = (X, Y) if perm is None else (X[perm], Y[perm])

@@ -195,4 +195,7 @@ def run_app(argv: Sequence[str]) -> int:
     window.closed.connect(app.quit)
     status = app.exec()
     wake.stop()
+    from gdviewer.ui.background import wait_for_background_threads
+
+    wait_for_background_threads()  # never destroy a QThread that is still running
     return exit_code or status

@@ -15,6 +15,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 STOP_TIMEOUT_MS = 5000
+
+#: Threads whose call did not stop in time: kept referenced until they end, because a
+#: QThread destroyed while running aborts the process.
+_draining: list[QThread] = []
 #: Progress is sent only when it moved by at least this much (a signal per row would flood).
 PROGRESS_STEP = 0.02
 
@@ -52,6 +56,19 @@ class _CallWorker(QObject):
             self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
         else:
             self.done.emit(result)
+
+
+def _keep_until_finished(thread: QThread, worker: QObject | None) -> None:
+    _draining.append(thread)
+    thread._gdviewer_worker = worker  # the worker too: it lives in that thread
+    thread.finished.connect(lambda t=thread: _draining.remove(t) if t in _draining else None)
+
+
+def wait_for_background_threads(timeout_ms: int = 30000) -> bool:
+    """Wait for threads that outlived their call (at exit); True if none is left running."""
+    for thread in list(_draining):
+        thread.wait(timeout_ms)
+    return not any(t.isRunning() for t in _draining)
 
 
 class BackgroundCall(QObject):
@@ -93,16 +110,18 @@ class BackgroundCall(QObject):
             worker.cancelled = True
         if thread is not None:
             thread.quit()
-            thread.wait(STOP_TIMEOUT_MS)
+            if not thread.wait(STOP_TIMEOUT_MS):
+                _keep_until_finished(thread, worker)
 
     cancel = stop
 
     def _finish(self) -> None:
-        thread = self._thread
+        worker, thread = self._worker, self._thread
         self._worker = self._thread = None
         if thread is not None:
             thread.quit()
-            thread.wait(STOP_TIMEOUT_MS)
+            if not thread.wait(STOP_TIMEOUT_MS):
+                _keep_until_finished(thread, worker)
 
     def _current(self) -> bool:
         return self._worker is not None and self.sender() is self._worker

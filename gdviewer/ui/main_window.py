@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
         self.preset_box.setToolTip("One-click settings that each show something about gradient descent")
         self.preset_box.activated.connect(self._on_preset_chosen)
         self.run_list = RunList(s)
+        self.run_list.may_reset = self._may_interrupt
         self.run_list.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         panel = QWidget()
         col = QVBoxLayout(panel)
@@ -440,9 +441,9 @@ class MainWindow(QMainWindow):
     def _on_data_changed(self) -> None:
         s = self.session
         self.run_controls.set_n_points(s.dataset.n)
-        self.data_panel.update_data()
-        self.parameters_panel.update_data()
+        self.parameters_panel.update_data()  # the targets w*, b* first
         self.surface_panel.update_data()
+        self.data_panel.update_data()
 
     def _on_state_changed(self, state: str) -> None:
         s = self.session
@@ -704,6 +705,7 @@ class MainWindow(QMainWindow):
             self.session.set_dataset(dataset)
             self.undo_stack.clear()
         except (DataError, ConfigError) as exc:
+            self.statusBar().clearMessage()
             self.banner.show_message(f"Could not use {name}: {exc}", "error")
             self.data_loaded.emit(False)
             return
@@ -1040,6 +1042,8 @@ class MainWindow(QMainWindow):
                     return
         self._frame_timer.stop()
         self._autosave_timer.stop()
+        for dialog in self.findChildren(SweepDialog):
+            dialog.task.stop()  # a sweep still computing is cancelled, its thread waited for
         if self.recovery_path is not None:
             self.recovery_path.unlink(missing_ok=True)  # a clean close: nothing to recover
         self.loader.cancel()

@@ -160,6 +160,7 @@ class Session(QObject):
     def select_run(self, index: int) -> None:
         if 0 <= index < len(self.runs) and index != self.selected:
             self.selected = index
+            self.view_step = None  # a step number means something else in another run
             self.runs_changed.emit()
             self.view_changed.emit()
 
@@ -328,6 +329,9 @@ class Session(QObject):
         for run in self.runs:
             run.config.validate(dataset.n)
         self._stop_worker()
+        for run in self.runs:  # the old runs' steps and batches refer to the old points
+            run.clear()
+        self.view_step = None
         self.dataset = dataset
         self.data_config = config if config is not None else self.data_config
         self.surface = dataset.surface  # cached: a background loader has usually computed it

@@ -105,6 +105,8 @@ class SweepDialog(QDialog):
         if not errors:
             if not (0 < values["low"] < values["high"] and math.isfinite(values["high"])):
                 errors["high"] = "must be above From, and From above 0"
+            elif values["high"] > 1e6:
+                errors["high"] = "must be at most 1e+06 (the largest learning rate a run accepts)"
             elif not 2 <= values["count"] <= 1000:
                 errors["count"] = "must be a whole number from 2 to 1000"
         for name, f in self.fields.items():
@@ -123,7 +125,7 @@ class SweepDialog(QDialog):
         self.run_button.setEnabled(False)
         self.status.setStyleSheet("")
         self.status.setText(f"Training {lrs.size} runs together…")
-        self.task.start(lambda _report: sweep_learning_rates(dataset, config, lrs))
+        self.task.start(lambda report: sweep_learning_rates(dataset, config, lrs, progress=report))
         return True
 
     def _on_done(self, result) -> None:

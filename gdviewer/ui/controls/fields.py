@@ -63,7 +63,10 @@ class NumberField(QWidget):
             raise ConfigError(self.name, "is empty; enter a number")
         try:
             if self.kind is int:
-                number = float(text)
+                try:
+                    return int(text)  # exact, however many digits
+                except ValueError:
+                    number = float(text)  # "1e3", "20.0"
                 if not math.isfinite(number) or not number.is_integer():
                     raise ValueError
                 return int(number)

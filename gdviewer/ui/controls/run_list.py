@@ -65,13 +65,15 @@ class RunList(QGroupBox):
         grid.addWidget(QLabel("Runs line up"), 3, 0)
         grid.addWidget(self.clock, 3, 1)
         self.add_button.clicked.connect(self.add)
-        self.duplicate_button.clicked.connect(lambda: self._guard(lambda: session.duplicate_run(session.selected)))
-        self.remove_button.clicked.connect(lambda: session.remove_run(session.selected))
+        self.duplicate_button.clicked.connect(self.duplicate)
+        self.remove_button.clicked.connect(self.remove)
         self.colour_button.clicked.connect(self.choose_colour)
         self.list.currentRowChanged.connect(self._on_row)
         self.list.itemChanged.connect(self._on_item_changed)
-        self.clock.currentIndexChanged.connect(lambda _i: session.set_clock(self.clock.currentData()))
+        self.clock.currentIndexChanged.connect(self._on_clock)
         self._syncing = False
+        #: asked before an action resets a race under way (the window sets it); True: go on
+        self.may_reset = lambda _what: True
         self.sync()
 
     def _guard(self, action) -> None:
@@ -81,7 +83,24 @@ class RunList(QGroupBox):
             self.message.emit(str(exc))
 
     def add(self) -> None:
-        self._guard(lambda: self.session.add_run())
+        if self.may_reset("Adding a run"):
+            self._guard(lambda: self.session.add_run())
+
+    def duplicate(self) -> None:
+        if self.may_reset("Duplicating a run"):
+            self._guard(lambda: self.session.duplicate_run(self.session.selected))
+
+    def remove(self) -> None:
+        if self.may_reset("Removing a run"):
+            self.session.remove_run(self.session.selected)
+
+    def _on_clock(self, _index: int) -> None:
+        if self._syncing:
+            return
+        if self.may_reset("Changing how runs line up"):
+            self.session.set_clock(self.clock.currentData())
+        else:
+            self.sync()
 
     def choose_colour(self) -> None:
         s = self.session

@@ -132,6 +132,7 @@ class DataPanel(PanelWidget):
             self.fit_line.setData([], [])
             self.equation.setText("ŷ: parameters are not finite (the run diverged)")
         idx = self.session.shown_batch()
+        idx = idx[idx < self.session.dataset.n]  # never index past the points (defensive)
         ds = self.session.dataset
         if idx.size == 0 or self.session.shown_steps == 0:
             self.batch.setData([], [])

@@ -109,7 +109,8 @@ class LossPanel(PanelWidget):
         self.other_curves = []
         for i, run in enumerate(s.runs):
             if i != s.selected:
-                curve = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=1.5), name=f"{run.name}: full-data loss")
+                # unnamed: the runs are named in the surface's legend (a name each here overflows)
+                curve = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=1.5))
                 self.plot_item.addItem(curve)
                 self.other_curves.append((curve, Envelope(s.steps_of(i) + 1)))
         self.full_pen.color = s.run.colour

@@ -8,6 +8,7 @@ for whatever part of the plane is in view; contours are traced on a coarser grid
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -232,7 +233,9 @@ class SurfacePanel(PanelWidget):
             items = iter(self.other_items)
             for i, run in enumerate(s.runs):
                 item = self.path if i == s.selected else next(items)[0]
-                self.run_legend.addItem(item, f"{run.name}{' (selected)' if i == s.selected else ''}")
+                name = run.name if len(run.name) <= 28 else run.name[:27] + "…"
+                label = html.escape(name) + (" (selected)" if i == s.selected else "")  # names are text, not HTML
+                self.run_legend.addItem(item, label)
             self.run_legend.show()
         else:
             self.run_legend.hide()
