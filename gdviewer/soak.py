@@ -53,24 +53,12 @@ class SoakReport:
         return not self.errors and not self.stuck and not self.leaking
 
 
-def _rss_mb() -> float:
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
 def soak(seconds: float, seed: int = 0) -> SoakReport:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEvent, QObject
 
     from gdviewer.bench.gui import application, make_window, run_events
+    from gdviewer.bench.results import rss_mb as _rss_mb
     from gdviewer.presets import load_presets
 
     report = SoakReport()
