@@ -21,6 +21,7 @@ from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.errors import ConfigError
 from gdviewer.core.history import Chunk, History
 from gdviewer.core.surface import stable_learning_rate
+from gdviewer.ui.memory import release_free_memory
 
 if TYPE_CHECKING:
     from gdviewer.core.race import Race
@@ -473,6 +474,7 @@ class Session(QObject):
         if race is not None:
             for run, trainer in zip(self.runs, race.trainers, strict=True):
                 run.status, run.message = trainer.status.value, trainer.message
+        release_free_memory()  # a run ended: its buffers are free, give the pages back
         diverged = [r for r in self.runs if r.status == DIVERGED]
         if len(self.runs) == 1:
             self.message = message
