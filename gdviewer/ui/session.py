@@ -90,6 +90,7 @@ class Session(QObject):
         self.animating = False  # recording an animation: every panel shows only up to view_step
         self.speed = 0.0
         self._race: Race | None = None
+        self._generation = 0  # of the current worker; signals of older ones are ignored
         self._worker: TrainingWorker | None = None
         self._thread: QThread | None = None
         self._draining: list[QThread] = []
@@ -428,7 +429,8 @@ class Session(QObject):
             run.status = RUNNING
         race = Race(trainers, self.clock)
         self._race = race
-        worker = TrainingWorker(race, paused=paused, speed=self.speed)
+        self._generation += 1
+        worker = TrainingWorker(race, paused=paused, speed=self.speed, generation=self._generation)
         thread = QThread()
         thread.setObjectName("gdviewer-training")
         worker.moveToThread(thread)
@@ -455,9 +457,12 @@ class Session(QObject):
                     run.status = trainer.status.value if trainer.status.is_final else PAUSED
                     run.message = trainer.message
 
-    @Slot(object)
-    def _on_chunk(self, chunks: dict[int, Chunk]) -> None:
-        if self.sender() is not self._worker or self._worker is None:
+    def _is_current(self, generation: int) -> bool:
+        return self._worker is not None and generation == self._generation
+
+    @Slot(int, object)
+    def _on_chunk(self, generation: int, chunks: dict[int, Chunk]) -> None:
+        if not self._is_current(generation):
             return  # a late chunk of a race that was reset
         for index, chunk in chunks.items():
             run = self.runs[index]
@@ -465,9 +470,9 @@ class Session(QObject):
             run.current_batch = chunk.batch_indices
         self.history_grew.emit()
 
-    @Slot(str, str)
-    def _on_finished(self, status: str, message: str) -> None:
-        if self.sender() is not self._worker or self._worker is None:
+    @Slot(int, str, str)
+    def _on_finished(self, generation: int, status: str, message: str) -> None:
+        if not self._is_current(generation):
             return
         race = self._race
         self._stop_worker()
@@ -484,9 +489,9 @@ class Session(QObject):
             self.message = f"All {len(self.runs)} runs finished."
         self._set_state(status)
 
-    @Slot(str, str)
-    def _on_failed(self, message: str, details: str) -> None:
-        if self.sender() is not self._worker or self._worker is None:
+    @Slot(int, str, str)
+    def _on_failed(self, generation: int, message: str, details: str) -> None:
+        if not self._is_current(generation):
             return
         self._stop_worker()
         for run in self.runs:

@@ -26,13 +26,17 @@ MAX_EMIT_RATE = 60.0
 class TrainingWorker(QObject):
     """Runs a race of trainers step by step until it ends, is stopped, or waits while paused."""
 
-    chunk_ready = Signal(object)  # {run index: gdviewer.core.history.Chunk}
+    # Every signal carries the worker's generation: a late signal from a worker that was
+    # replaced is recognised by it (``sender()`` is not reliable once the sender is deleted,
+    # as a new worker may be allocated at the same address).
+    chunk_ready = Signal(int, object)  # generation, {run index: gdviewer.core.history.Chunk}
     idle = Signal()  # paused with no steps left to take (after a Step / Step epoch)
-    finished = Signal(str, str)  # final status value, message
-    failed = Signal(str, str)  # message, traceback
+    finished = Signal(int, str, str)  # generation, final status value, message
+    failed = Signal(int, str, str)  # generation, message, traceback
 
-    def __init__(self, trainer: Race, paused: bool = False, speed: float = 0.0) -> None:
+    def __init__(self, trainer: Race, paused: bool = False, speed: float = 0.0, generation: int = 0) -> None:
         super().__init__()
+        self.generation = generation
         self.trainer = trainer
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -119,13 +123,13 @@ class TrainingWorker(QObject):
             if self._stop and not trainer.done:
                 trainer.stop()
             self._flush()
-            self.finished.emit(trainer.status.value, trainer.message)
+            self.finished.emit(self.generation, trainer.status.value, trainer.message)
         except Exception as exc:  # reported to the GUI; the thread still ends cleanly
             with contextlib.suppress(Exception):
                 self._flush()
-            self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            self.failed.emit(self.generation, f"{type(exc).__name__}: {exc}", traceback.format_exc())
 
     def _flush(self) -> None:
         chunk = self.trainer.take_chunk()
         if chunk is not None:
-            self.chunk_ready.emit(chunk)
+            self.chunk_ready.emit(self.generation, chunk)
