@@ -28,14 +28,17 @@ class Cancelled(Exception):
 
 
 class _CallWorker(QObject):
-    progress = Signal(float)
-    done = Signal(object)
-    failed = Signal(str, str)
-    cancelled_ = Signal()
+    # Each signal carries the call's generation: a late signal of a replaced call is known by
+    # it (``sender()`` cannot tell once the old worker is deleted and its address reused).
+    progress = Signal(int, float)
+    done = Signal(int, object)
+    failed = Signal(int, str, str)
+    cancelled_ = Signal(int)
 
-    def __init__(self, function: Callable[[Callable[[float], None]], Any]) -> None:
+    def __init__(self, function: Callable[[Callable[[float], None]], Any], generation: int) -> None:
         super().__init__()
         self.function = function
+        self.generation = generation
         self.cancelled = False
         self._last = -1.0
 
@@ -44,18 +47,18 @@ class _CallWorker(QObject):
             raise Cancelled
         if fraction - self._last >= PROGRESS_STEP or fraction >= 1.0:
             self._last = fraction
-            self.progress.emit(fraction)
+            self.progress.emit(self.generation, fraction)
 
     @Slot()
     def run(self) -> None:
         try:
             result = self.function(self.report)
         except Cancelled:
-            self.cancelled_.emit()
+            self.cancelled_.emit(self.generation)
         except Exception as exc:  # reported to the GUI, never lost in the thread
-            self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            self.failed.emit(self.generation, f"{type(exc).__name__}: {exc}", traceback.format_exc())
         else:
-            self.done.emit(result)
+            self.done.emit(self.generation, result)
 
 
 def _keep_until_finished(thread: QThread, worker: QObject | None) -> None:
@@ -82,6 +85,7 @@ class BackgroundCall(QObject):
         super().__init__(parent)
         self._thread: QThread | None = None
         self._worker: _CallWorker | None = None
+        self._generation = 0
 
     @property
     def busy(self) -> bool:
@@ -90,7 +94,8 @@ class BackgroundCall(QObject):
     def start(self, function: Callable[[Callable[[float], None]], Any]) -> None:
         """Call ``function(report)`` in a new thread (cancelling any call still running)."""
         self.stop()
-        worker = _CallWorker(function)
+        self._generation += 1
+        worker = _CallWorker(function, self._generation)
         thread = QThread()
         thread.setObjectName("gdviewer-background")
         worker.moveToThread(thread)
@@ -123,27 +128,27 @@ class BackgroundCall(QObject):
             if not thread.wait(STOP_TIMEOUT_MS):
                 _keep_until_finished(thread, worker)
 
-    def _current(self) -> bool:
-        return self._worker is not None and self.sender() is self._worker
+    def _current(self, generation: int) -> bool:
+        return self._worker is not None and generation == self._generation
 
-    @Slot(float)
-    def _on_progress(self, fraction: float) -> None:
-        if self._current():
+    @Slot(int, float)
+    def _on_progress(self, generation: int, fraction: float) -> None:
+        if self._current(generation):
             self.progress.emit(fraction)
 
-    @Slot(object)
-    def _on_done(self, result: object) -> None:
-        if self._current():
+    @Slot(int, object)
+    def _on_done(self, generation: int, result: object) -> None:
+        if self._current(generation):
             self._finish()
             self.done.emit(result)
 
-    @Slot(str, str)
-    def _on_failed(self, message: str, details: str) -> None:
-        if self._current():
+    @Slot(int, str, str)
+    def _on_failed(self, generation: int, message: str, details: str) -> None:
+        if self._current(generation):
             self._finish()
             self.failed.emit(message, details)
 
-    @Slot()
-    def _on_cancelled(self) -> None:
-        if self._current():
+    @Slot(int)
+    def _on_cancelled(self, generation: int) -> None:
+        if self._current(generation):
             self._finish()
