@@ -1,4 +1,5 @@
-"""Command line: ``gdviewer`` opens the window, ``gdviewer run …`` trains headless.
+"""Command line: ``gdviewer`` opens the window, ``gdviewer run …`` trains headless,
+``gdviewer install-desktop`` adds it to a Linux desktop's menu (see gdviewer/desktop.py).
 
 The headless run reproduces the tutorial: with no flags it prints the same per-epoch lines
 as the tutorial's batch loop. Exit status: 0 finished, 2 bad arguments or data, 3 diverged.
@@ -221,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "run":
         return run_headless(argv[1:])
+    if argv and argv[0] == "install-desktop":
+        from gdviewer.desktop import main as install_desktop
+
+        return install_desktop(argv[1:])
     from gdviewer.ui.app import run_app
 
     return run_app(argv)

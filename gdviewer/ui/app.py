@@ -35,6 +35,19 @@ def _speed(text: str) -> float:
     return value
 
 
+def _zoom(text: str) -> float:
+    from gdviewer.ui.theme import ZOOM_LEVELS
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"zoom must be a number such as 1.5, got {text!r}") from None
+    if not ZOOM_LEVELS[0] <= value <= ZOOM_LEVELS[-1]:
+        raise argparse.ArgumentTypeError(f"zoom must be between {ZOOM_LEVELS[0]:g} and {ZOOM_LEVELS[-1]:g}, "
+                                         f"got {text!r}")
+    return value
+
+
 #: Qt messages that say nothing to a user (the offscreen platform used for headless
 #: screenshots cannot size top-level windows).
 QUIET_QT_MESSAGES = ("This plugin does not support propagateSizeHints",)
@@ -88,6 +101,8 @@ def gui_parser() -> argparse.ArgumentParser:
         prog="gdviewer",
         description="Watch gradient descent train a PyTorch model, live. "
                     "Use 'gdviewer run --help' for the headless trainer.")
+    p.add_argument("file", nargs="?", metavar="FILE",
+                   help="a session (.json) or data file (.csv) to open, as File → Open does")
     p.add_argument("--preset", metavar="NAME", help="start with a preset (see the Presets menu)")
     p.add_argument("--config", metavar="FILE", help="start with a session file (.json)")
     p.add_argument("--run", action="store_true", help="start training at once")
@@ -96,6 +111,16 @@ def gui_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PATH",
                    help="render the window to this PNG and exit (after training, with --run)")
     p.add_argument("--size", type=_size, default=None, metavar="WxH", help="window size, e.g. 1280x800")
+    p.add_argument("--theme", choices=("system", "light", "dark"), default=None,
+                   help="colours (default: as last time, else follow the system)")
+    p.add_argument("--zoom", type=_zoom, default=None, metavar="FACTOR",
+                   help="text size, 0.8 to 3 (Ctrl + / Ctrl − in the window)")
+    p.add_argument("--presentation", action="store_true",
+                   help="start in presentation mode: full screen, large text, thick lines")
+    p.add_argument("--tour", nargs="?", type=int, const=1, default=None, metavar="STEP",
+                   help="start the guided tour (at STEP, from 1); it also opens by itself on the first start")
+    p.add_argument("--help-topic", metavar="TOPIC", default=None,
+                   help="open the 'What am I looking at?' panel at TOPIC (e.g. surface, zigzag)")
     p.add_argument("--version", action="version", version=f"gdviewer {__version__}")
     return p
 
@@ -112,6 +137,7 @@ def run_app(argv: Sequence[str]) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("gdviewer")  # Wayland matches the window to gdviewer.desktop and its icon
 
     from gdviewer.core.errors import DataError
     from gdviewer.core.session_file import load_session
@@ -120,6 +146,20 @@ def run_app(argv: Sequence[str]) -> int:
     from gdviewer.ui.theme import apply_plot_theme
 
     apply_plot_theme()
+    from gdviewer.ui.icons import app_icon
+
+    app.setWindowIcon(app_icon())
+    if args.file is not None and not Path(args.file).is_file():
+        print(f"gdviewer: error: no such file: {args.file}", file=sys.stderr)
+        return 2
+    if args.help_topic is not None:
+        from gdviewer.ui.help_panel import load_help_topics
+
+        topics = [t.id for t in load_help_topics()]
+        if args.help_topic not in topics:
+            print(f"gdviewer: error: unknown help topic {args.help_topic!r}; choose one of: {', '.join(topics)}",
+                  file=sys.stderr)
+            return 2
     spec = None
     try:
         if args.preset:
@@ -144,16 +184,42 @@ def run_app(argv: Sequence[str]) -> int:
     window = MainWindow(settings=settings if not args.screenshot else None, recovery_path=recovery)
     if spec is not None:
         window.apply_spec(spec)
+    elif args.file is not None:
+        QTimer.singleShot(0, lambda: window.open_path(args.file))
     elif recovery is not None:
         QTimer.singleShot(0, window.offer_recovery)
+
     if args.speed is not None:
         window.playback.set_speed(args.speed)
         window.session.set_speed(args.speed)
     if args.size:
         window.resize(*args.size)
+    if args.theme is not None or args.zoom is not None:
+        from dataclasses import replace
+
+        view = window.view_options
+        view.set_appearance(replace(view.appearance, theme=args.theme or view.appearance.theme,
+                                    zoom=args.zoom or view.appearance.zoom))
     window.show()
+    if args.help_topic is not None:
+        window.show_help(args.help_topic)
+    if args.presentation:
+        window.view_options.set_presentation(True)
+        if args.size:  # (a desktop without a window manager does not make it full screen)
+            window.resize(*args.size)
     QTimer.singleShot(0, window.load_engine_in_background)
     probe = os.environ.get("GDVIEWER_STARTUP_PROBE")
+    from gdviewer.ui.tour import tour_seen
+
+    if args.tour is not None:
+        def tour_at(step: int) -> None:
+            tour = window.start_tour()
+            for _ in range(max(0, min(step, len(tour.steps)) - 1)):
+                tour.next()
+
+        QTimer.singleShot(100, lambda: tour_at(args.tour))
+    elif not args.screenshot and not probe and not tour_seen(settings):
+        QTimer.singleShot(700, window.start_tour)  # the first start: a one-minute tour, skippable
     if probe:
         _install_startup_probe(window, probe)
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 from gdviewer.core.data import Dataset, load_csv
 from gdviewer.core.errors import DataError
 from gdviewer.ui.background import BackgroundCall
+from gdviewer.ui.theme import set_tone
 
 
 def _load(path: Path, report, x_column: int = 0, y_column: int = 1) -> Dataset:
@@ -77,7 +78,7 @@ class ColumnDialog(QDialog):
         self.y_box.setAccessibleName("y column")
         self.y_box.setCurrentIndex(1)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #B00020;")
+        set_tone(self.error, "error")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)

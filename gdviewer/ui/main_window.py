@@ -60,12 +60,19 @@ from gdviewer.ui.controls.timeline import Timeline
 from gdviewer.ui.data_edit import EditPoints, with_moved, with_point, without
 from gdviewer.ui.data_loader import ColumnDialog, CsvLoader
 from gdviewer.ui.files import RecentFiles, export_histories, export_panel
+from gdviewer.ui.help_panel import HELP_PANEL_TITLE, PANEL_TOPICS, HelpPanel, make_help_button
+from gdviewer.ui.icons import icon
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
 from gdviewer.ui.panels.surface_panel import SurfacePanel
+from gdviewer.ui.readouts import ReadoutTable
 from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, RUNNING, Session
+from gdviewer.ui.shortcuts_dialog import ShortcutsDialog
 from gdviewer.ui.sweep_view import SweepDialog
+from gdviewer.ui.theme import set_tone
+from gdviewer.ui.tour import TourOverlay, main_window_targets, remember_tour_seen
+from gdviewer.ui.view_options import ViewOptions
 
 #: Loaded data up to this many points is remembered with the last-used settings.
 LAST_SESSION_MAX_POINTS = 10_000
@@ -74,10 +81,6 @@ AUTOSAVE_INTERVAL_MS = 3000
 FRAME_INTERVAL_MS = 30  # ≈ 33 redraws a second at most
 SETTINGS_VERSION = 1
 
-BANNER_STYLES = {
-    "error": "background: #FDECEA; color: #611A15; border: 1px solid #D55E00; border-radius: 4px; padding: 6px;",
-    "info": "background: #E8F4FD; color: #0D3C61; border: 1px solid #56B4E9; border-radius: 4px; padding: 6px;",
-}
 
 
 class Banner(QFrame):
@@ -101,7 +104,7 @@ class Banner(QFrame):
         self.hide()
 
     def show_message(self, text: str, kind: str = "info") -> None:
-        self.setStyleSheet(BANNER_STYLES[kind])
+        set_tone(self, f"banner-{kind}")
         self.label.setText(text)
         self.show()
 
@@ -125,9 +128,13 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self._make_panels()
         self._make_actions()
+        self.view_options = ViewOptions(self)
         self._make_controls()
         self._make_menus_and_toolbar()
         self._make_status_bar()
+        self._add_help_buttons()
+        self.view_options.changed.connect(lambda _appearance: self.refresh_icons())
+        self.refresh_icons()
         self.loader = CsvLoader(self)
         self.loader.progress.connect(lambda f: self.load_progress.setValue(round(100 * f)))
         self.loader.loaded.connect(self._on_data_loaded)
@@ -195,11 +202,21 @@ class MainWindow(QMainWindow):
             ("parameters", "Parameters", self.parameters_panel, Qt.DockWidgetArea.RightDockWidgetArea),
         ):
             self.docks[name] = self._dock(name, title, panel, area)
+        self.readouts = ReadoutTable(s)
+        self.docks["readouts"] = self._dock("readouts", "Readouts", self.readouts, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.help_panel = HelpPanel()
+        self.docks["help"] = self._dock("help", HELP_PANEL_TITLE, self.help_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tour: TourOverlay | None = None
 
     def _arrange_docks(self) -> None:
         """Settings on the left, the surface in the middle, three panels stacked on the right."""
         right = [self.docks[n] for n in ("data", "loss", "parameters")]
         self.resizeDocks(right, [1, 1, 1], Qt.Orientation.Vertical)
+        self.splitDockWidget(self.docks["controls"], self.docks["readouts"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["controls"], self.docks["help"])  # opened by F1 or a "?" button
+        self.docks["help"].hide()
+        self.docks["controls"].raise_()
+        self.resizeDocks([self.docks["controls"], self.docks["readouts"]], [560, 300], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["controls"], self.docks["data"]], [320, 470], Qt.Orientation.Horizontal)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -246,6 +263,12 @@ class MainWindow(QMainWindow):
         self.reset_layout_action = self._action("Reset layout", None, self.reset_layout,
                                                 "Put the panels back where they started")
         self.about_action = self._action("About gdviewer", None, self.show_about, "Versions and credits")
+        self.shortcuts_action = self._action("Keyboard shortcuts…", QKeySequence("Ctrl+/"), self.show_shortcuts,
+                                             "Every shortcut and mouse gesture on one page")
+        self.help_action = self._action(HELP_PANEL_TITLE, QKeySequence.StandardKey.HelpContents,
+                                        lambda: self.show_help(), "What each panel shows, why SGD zig-zags, "
+                                        "what the learning rate does")
+        self.tour_action = self._action("Tour", None, self.start_tour, "A one-minute guided tour of the window")
         self.code_action = self._action("Show as PyTorch code…", QKeySequence("Ctrl+Shift+C"), self.show_code,
                                         "The current run as a short PyTorch script")
         self.sweep_action = self._action("Sweep learning rate…", QKeySequence("Ctrl+L"), self.show_sweep,
@@ -259,8 +282,8 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         self.delete_point_action = self._action("Delete point", QKeySequence.StandardKey.Delete,
                                                 self.delete_selected_point, "Remove the selected data point")
-        self.cancel_load_action = self._action("Cancel loading", Qt.Key.Key_Escape, self.cancel_loading,
-                                               "Stop loading a data file")
+        self.cancel_load_action = self._action("Cancel", Qt.Key.Key_Escape, self.escape,
+                                               "Leave presentation mode, or stop loading a data file")
 
     def _make_controls(self) -> None:
         s = self.session
@@ -341,8 +364,14 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
+        self.view_options.add_to_menu(view_menu)
+        view_menu.addSeparator()
         view_menu.addAction(self.reset_layout_action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(self.tour_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("toolbar_playback")
@@ -404,6 +433,8 @@ class MainWindow(QMainWindow):
             panel.redraw()
         self.timeline.sync()
         self._update_status()
+        if not self.readouts.visibleRegion().isEmpty():
+            self.readouts.refresh()
         self.frames += 1
 
     def _update_status(self) -> None:
@@ -473,6 +504,7 @@ class MainWindow(QMainWindow):
         valid = self.run_controls.valid
         running = s.state == RUNNING
         self.play_action.setText("Pause" if running else "Play")
+        self.play_action.setIcon(icon("pause" if running else "play"))
         self.play_action.setEnabled(running or valid)
         can_step = valid and s.state in (READY, PAUSED, RUNNING)
         self.step_action.setEnabled(can_step or s.view_step is not None)
@@ -493,6 +525,56 @@ class MainWindow(QMainWindow):
         s = self.session
         if len(s.history):
             s.set_view_step(s.shown_steps - 1)
+
+    def escape(self) -> None:
+        """Esc: leave presentation mode first; otherwise stop a data file loading."""
+        if self.view_options.presenting:
+            self.view_options.set_presentation(False)
+        else:
+            self.cancel_loading()
+
+    def show_help(self, topic: str | None = None) -> None:
+        """Open the "What am I looking at?" panel (at ``topic`` if given)."""
+        dock = self.docks["help"]
+        dock.show()
+        dock.raise_()
+        QTimer.singleShot(0, dock.raise_)  # (a tab raised before the window is shown stays behind)
+        if topic is not None:
+            self.help_panel.show_topic(topic)
+
+    def start_tour(self) -> TourOverlay:
+        """The guided tour over the window (one at a time); remembered as seen when it ends."""
+        if self.tour is not None and self.tour.running:
+            return self.tour
+        self.tour = TourOverlay(self, main_window_targets(self))
+        self.tour.finished.connect(lambda _completed: remember_tour_seen(self.settings))
+        self.tour.start()
+        return self.tour
+
+    def _add_help_buttons(self) -> None:
+        topics = {t.id: t for t in self.help_panel.topics()}
+        panels = {"surface": self.surface_panel, "data": self.data_panel, "loss": self.loss_panel,
+                  "parameters": self.parameters_panel}
+        for key, panel in panels.items():
+            panel.add_header_widget(make_help_button(topics[PANEL_TOPICS[key]], self.show_help))
+
+    def refresh_icons(self) -> None:
+        """Icons in the palette's text colour (again after a theme change)."""
+        icons = {self.step_action: "step", self.back_action: "step-back", self.step_epoch_action: "step-epoch",
+                 self.reset_action: "reset", self.open_action: "open", self.save_action: "save",
+                 self.screenshot_action: "export", self.code_action: "code", self.sweep_action: "sweep",
+                 self.help_action: "help", self.shortcuts_action: "shortcuts",
+                 self.view_options.presentation_action: "presentation", self.view_options.zoom_in_action: "zoom-in",
+                 self.view_options.zoom_out_action: "zoom-out", self.docks["readouts"].toggleViewAction(): "readouts",
+                 self.run_list.add_button: "add-run", self.run_list.remove_button: "remove-run",
+                 self.run_list.duplicate_button: "duplicate-run"}
+        for target, name in icons.items():
+            target.setIcon(icon(name))
+        self.play_action.setIcon(icon("pause" if self.session.state == RUNNING else "play"))
+
+    def styled_plots(self) -> list:
+        """Everything drawn with a PlotStyle: the panels and any open sweep dialog."""
+        return [*self.panels, *self.findChildren(SweepDialog)]
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask a yes/no question (tests replace this)."""
@@ -880,6 +962,12 @@ class MainWindow(QMainWindow):
             self.banner.show_message(f"Could not write the screenshot to {path}", "error")
         return ok
 
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def show_code(self) -> CodeDialog:
         s = self.session
         data = s.data_config if s.dataset.source == "synthetic" else None
@@ -891,6 +979,7 @@ class MainWindow(QMainWindow):
         dialog = SweepDialog(self.session, self)
         dialog.learning_rate_chosen.connect(self._use_learning_rate)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.apply_style(self.view_options.plot_style)
         dialog.show()
         dialog.run_sweep()
         return dialog
@@ -926,6 +1015,7 @@ class MainWindow(QMainWindow):
 
     # --- settings and closing -------------------------------------------------------------
     def _restore_settings(self) -> None:
+        self.view_options.restore(self.settings)
         if self.settings is None:
             return
         geometry = self.settings.value("window/geometry")
@@ -962,6 +1052,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("playback/speed", self.playback.speed)
         self.settings.setValue("loss/x_axis", self.loss_panel.x_axis)
         self.settings.setValue("loss/log", self.loss_panel.log_box.isChecked())
+        self.view_options.save(self.settings)
         spec = self.current_spec()
         if spec.points is not None and len(spec.points[0]) > LAST_SESSION_MAX_POINTS:
             spec = replace(spec, points=None)  # a big data file is reopened from the file, not settings
@@ -1042,6 +1133,7 @@ class MainWindow(QMainWindow):
                     return
         self._frame_timer.stop()
         self._autosave_timer.stop()
+        self.view_options.close()  # the layout saved is the user's own, not presentation mode's
         for dialog in self.findChildren(SweepDialog):
             dialog.task.stop()  # a sweep still computing is cancelled, its thread waited for
         if self.recovery_path is not None:

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushBu
 from gdviewer.core.config import ALGORITHM_LABELS, OPTIMIZER_LABELS
 from gdviewer.core.errors import ConfigError
 from gdviewer.ui.background import BackgroundCall
-from gdviewer.ui.controls.fields import ERROR_STYLE, NumberField
-from gdviewer.ui.panels.common import BLUE, GREY, VERMILLION
+from gdviewer.ui.controls.fields import NumberField
+from gdviewer.ui.panels.common import BLUE, GREY, SKY, VERMILLION, style_axis, style_legend, style_text
 from gdviewer.ui.session import Session
+from gdviewer.ui.theme import PlotStyle, set_tone
 
 
 class SweepDialog(QDialog):
@@ -58,7 +59,7 @@ class SweepDialog(QDialog):
         item.setLogMode(x=True, y=True)
         item.setLabel("bottom", "learning rate")
         item.setLabel("left", "final full-data loss")
-        item.addLegend(offset=(10, 10))
+        self.legend = item.addLegend(offset=(10, 10))
         self.curve = pg.PlotDataItem(pen=pg.mkPen(BLUE, width=2), symbol="o", symbolSize=6,
                                      symbolBrush=BLUE, name="final loss")
         self.curve.sigPointsClicked.connect(self._on_points_clicked)
@@ -94,6 +95,23 @@ class SweepDialog(QDialog):
         layout.addWidget(self.plot, 1)
         self.resize(820, 600)
 
+    def apply_style(self, style: PlotStyle) -> None:
+        """Theme, zoom and presentation mode, as the window's panels."""
+        item = self.plot.getPlotItem()
+        self.plot.setBackground(style.background)
+        for name in ("left", "bottom"):
+            style_axis(item.getAxis(name), style)
+        style_legend(self.legend, style)
+        colour = SKY if style.dark else BLUE
+        self.curve.setPen(style.pen(colour, 2))
+        self.curve.setSymbolBrush(colour)
+        self.curve.setSymbolSize(style.marker(6))
+        self.diverged_points.setSymbolSize(style.marker(10))
+        self.limit_line.setPen(style.pen(style.foreground, 1.5, style=Qt.PenStyle.DashLine))
+        style_text(self.limit_label, style)
+        self.best_line.label.setColor(style.foreground)
+        self.best_line.label.setFont(style.font())
+
     def learning_rates(self) -> np.ndarray | None:
         errors = {}
         values = {}
@@ -123,7 +141,7 @@ class SweepDialog(QDialog):
 
         dataset, config = self.session.dataset, self.session.run_config
         self.run_button.setEnabled(False)
-        self.status.setStyleSheet("")
+        set_tone(self.status, None)
         self.status.setText(f"Training {lrs.size} runs together…")
         self.task.start(lambda report: sweep_learning_rates(dataset, config, lrs, progress=report))
         return True
@@ -173,7 +191,7 @@ class SweepDialog(QDialog):
 
     def _on_failed(self, message: str, _details: str) -> None:
         self.run_button.setEnabled(True)
-        self.status.setStyleSheet(ERROR_STYLE)
+        set_tone(self.status, "error")
         self.status.setText(f"The sweep failed: {message}")
         self.finished_sweep.emit()
 

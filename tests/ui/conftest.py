@@ -36,6 +36,7 @@ def make_window(qtbot, settings) -> Iterator:
     yield make
     for window in windows:
         window.close()
+        window.view_options.restore_application()  # the next test starts with the app's own look
         assert not window.session.thread_running, "a training thread outlived the test"
 
 

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QL
 
 from gdviewer.core.config import DataConfig
 from gdviewer.core.errors import ConfigError
-from gdviewer.ui.controls.fields import ERROR_STYLE, NumberField
+from gdviewer.ui.controls.fields import NumberField
+from gdviewer.ui.theme import set_tone
 
 
 class DataControls(QGroupBox):
@@ -47,7 +48,7 @@ class DataControls(QGroupBox):
         add("n_points", "Points", int, "How many evenly spaced x values")
         add("seed", "Seed", int, "Random seed of the noise: same seed, same data")
         self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.general_error, "error")
         self.general_error.setWordWrap(True)
         form.addRow(self.general_error)
         self.source = QLabel()

@@ -8,9 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from gdviewer.core.errors import ConfigError
+from gdviewer.ui.theme import set_tone
 
-ERROR_STYLE = "color: #B00020;"
-INVALID_EDIT_STYLE = "QLineEdit { border: 1px solid #B00020; }"
 MAX_TEXT = 64
 
 
@@ -39,7 +38,7 @@ class NumberField(QWidget):
         if tooltip:
             self.edit.setToolTip(tooltip)
         self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         layout = QVBoxLayout(self)
@@ -80,12 +79,12 @@ class NumberField(QWidget):
         if message:
             self.error.setText(message)
             self.error.show()
-            self.edit.setStyleSheet(INVALID_EDIT_STYLE)
+            set_tone(self.edit, "invalid")
             self.edit.setAccessibleDescription(message)
         else:
             self.error.clear()
             self.error.hide()
-            self.edit.setStyleSheet("")
+            set_tone(self.edit, None)
             self.edit.setAccessibleDescription("")
 
 

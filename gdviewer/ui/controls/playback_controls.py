@@ -27,7 +27,7 @@ class PlaybackControls(QWidget):
         for action in actions:
             button = QToolButton()
             button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setMinimumWidth(64)
             row.addWidget(button)
             self.buttons.append(button)

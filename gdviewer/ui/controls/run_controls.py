@@ -9,10 +9,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLab
 
 from gdviewer.core.config import ALGORITHM_LABELS, ALGORITHMS, OPTIMIZER_LABELS, OPTIMIZERS, RunConfig
 from gdviewer.core.errors import ConfigError
-from gdviewer.ui.controls.fields import ERROR_STYLE, NumberField
-
-WARN_STYLE = "color: #B35C00;"
-HINT_STYLE = "color: #555;"
+from gdviewer.ui.controls.fields import NumberField
+from gdviewer.ui.theme import set_tone
 
 #: Which hyperparameter fields each optimiser uses (the rest are hidden).
 OPTIMIZER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -77,7 +75,7 @@ class RunControls(QGroupBox):
         form.addRow("", self.shuffle)
         form.addRow("Shuffle seed", add("shuffle_seed", "Shuffle seed", int, "Seed of the shuffling order"))
         self.general_error = QLabel()
-        self.general_error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.general_error, "error")
         self.general_error.setWordWrap(True)
         form.addRow(self.general_error)
         self.algorithm.currentIndexChanged.connect(self._validate)
@@ -166,14 +164,14 @@ class RunControls(QGroupBox):
             return
         limit = self.stable_lr_for(config)
         if limit is None:
-            self.lr_hint.setStyleSheet(HINT_STYLE)
+            set_tone(self.lr_hint, "hint")
             self.lr_hint.setText("Adaptive optimiser: no fixed stable limit")
         elif config.lr > limit:
-            self.lr_hint.setStyleSheet(WARN_STYLE)
+            set_tone(self.lr_hint, "warn")
             self.lr_hint.setText(f"⚠ Above the stable limit ≈ {limit:.3g} ({self._formula(config)}): "
                                  "expect this run to diverge")
         else:
-            self.lr_hint.setStyleSheet(HINT_STYLE)
+            set_tone(self.lr_hint, "hint")
             self.lr_hint.setText(f"Stable below ≈ {limit:.3g} ({self._formula(config)})")
         batch = self.stable_lr_for(config.with_changes(algorithm="batch", optimizer="gd"))
         one = self.stable_lr_for(config.with_changes(algorithm="stochastic", optimizer="gd"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -27,7 +29,10 @@ CLOCK_CHOICES = (
 )
 
 
+@lru_cache(maxsize=64)
 def swatch(colour: str) -> QIcon:
+    """One icon per colour, reused: a new QIcon per refresh would add a new entry to Qt's
+    pixmap cache each time (it keeps scaled icon pixmaps by icon), growing it to its limit."""
     pixmap = QPixmap(14, 14)
     pixmap.fill(QColor(colour))
     return QIcon(pixmap)
@@ -49,8 +54,11 @@ class RunList(QGroupBox):
         self.add_button = QPushButton("Add")
         self.add_button.setToolTip("A new run with the selected run's settings")
         self.duplicate_button = QPushButton("Duplicate")
+        self.duplicate_button.setToolTip("A copy of the selected run: change one setting to see what it alone does")
         self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip("Remove the selected run from the race (the last run stays)")
         self.colour_button = QPushButton("Colour…")
+        self.colour_button.setToolTip("The selected run's colour on every panel")
         self.clock = QComboBox()
         for key, label in CLOCK_CHOICES:
             self.clock.addItem(label, key)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
 
 #: Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 BLUE = "#0072B2"
@@ -27,19 +29,30 @@ THICK_LINE_MAX_POINTS = 1000
 
 
 class AdaptivePen:
-    """Keeps a curve's pen 2 px wide while it is short and 1 px once it is long."""
+    """Keeps a curve's pen 2 px wide while it is short and 1 px once it is long (times the
+    style's line scale: presentation mode draws thicker)."""
 
     def __init__(self, item: pg.PlotDataItem, color: str) -> None:
         self.item = item
         self.color = color
-        self.width = 0
+        self.scale = 1.0
+        self.width = 0.0
+        self.n_points = 0
         self.update(0)
 
     def update(self, n_points: int) -> None:
-        width = 2 if n_points <= THICK_LINE_MAX_POINTS else 1
+        self.n_points = n_points
+        width = (2 if n_points <= THICK_LINE_MAX_POINTS else 1) * self.scale
         if width != self.width:  # (set width to 0 to force a new pen, e.g. after a colour change)
             self.width = width
             self.item.setPen(pg.mkPen(self.color, width=width))
+
+    def restyle(self, color: str | None = None, scale: float | None = None) -> None:
+        """A new colour or line scale, applied at once."""
+        self.color = self.color if color is None else color
+        self.scale = self.scale if scale is None else scale
+        self.width = 0.0
+        self.update(self.n_points)
 
 
 def thin_indices(n: int, limit: int = MAX_PATH_POINTS) -> np.ndarray | None:
@@ -63,6 +76,9 @@ class PanelWidget(QWidget):
 
     def __init__(self, title: str, x_label: str, y_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.title = title
+        self.style = LIGHT_PLOTS
+        self.legends: list[pg.LegendItem] = []
         self.plot_widget = pg.PlotWidget()
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot_item.setTitle(title)
@@ -86,4 +102,57 @@ class PanelWidget(QWidget):
         self.frames_drawn = 0
 
     def legend(self) -> pg.LegendItem:
-        return self.plot_item.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        legend = self.plot_item.addLegend(offset=(-10, 10), labelTextSize=self.style.css_size)
+        self.legends.append(legend)
+        return legend
+
+    def add_header_widget(self, widget: QWidget) -> None:
+        """Put ``widget`` at the right end of the row above the plot (e.g. a help button)."""
+        layout = self.header.layout()
+        if layout is None:
+            layout = QHBoxLayout(self.header)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addStretch(1)
+        layout.addWidget(widget)
+        self.header.show()
+
+    def apply_style(self, style: PlotStyle) -> None:
+        """Colours, font sizes and line widths of the whole panel (theme, zoom, presentation)."""
+        self.style = style
+        fg = style.foreground
+        self.plot_widget.setBackground(style.background)
+        self.plot_item.setTitle(self.title, color=fg, size=f"{style.font_pt * 1.15:.1f}pt")
+        for name in ("left", "bottom"):
+            style_axis(self.plot_item.getAxis(name), style)
+        for legend in self.legends:
+            style_legend(legend, style)
+        self.restyle()
+        self.redraw()
+
+    def restyle(self) -> None:
+        """Re-make the panel's own pens and text from ``self.style`` (subclasses)."""
+
+    def redraw(self) -> None:
+        """Draw the current state (subclasses)."""
+
+
+def style_axis(axis: pg.AxisItem, style: PlotStyle) -> None:
+    axis.setPen(style.foreground)
+    axis.setTextPen(style.foreground)
+    axis.setTickFont(style.font())
+    axis.setLabel(axis.labelText, **{"color": style.foreground, "font-size": style.css_size})
+
+
+def style_legend(legend: pg.LegendItem, style: PlotStyle) -> None:
+    legend.setLabelTextColor(style.foreground)
+    legend.setLabelTextSize(style.css_size)
+    legend.setBrush(pg.mkBrush(*style.label_fill))
+    for _sample, label in legend.items:  # (setLabelTextSize only stores the size: re-render)
+        label.setText(label.text, size=style.css_size, color=style.foreground)
+
+
+def style_text(item: pg.TextItem, style: PlotStyle, color: object | None = None, scale: float = 1.0) -> None:
+    """A text item over the data: readable colour, a fill behind it, the style's font size."""
+    item.setColor(style.foreground if color is None else color)
+    item.fill = pg.mkBrush(*style.label_fill)
+    item.setFont(style.font(scale))

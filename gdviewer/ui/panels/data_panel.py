@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QWidget
 
 from gdviewer.ui.data_edit import MAX_EDITABLE_POINTS, EditableScatter
-from gdviewer.ui.panels.common import BLUE, GREY, ORANGE, VERMILLION, PanelWidget
+from gdviewer.ui.panels.common import BLUE, GREY, VERMILLION, PanelWidget, style_text
 from gdviewer.ui.session import Session
 
 #: Most samples drawn as dots; above this a regular subsample is shown (the fit uses all).
@@ -25,11 +25,10 @@ class DataPanel(PanelWidget):
         self.session = session
         self.legend()
         self.points = EditableScatter(size=7, pen=None, brush=pg.mkBrush(BLUE + "99"), name="samples")
-        self.picked_point = pg.ScatterPlotItem(size=13, pen=pg.mkPen("k", width=2), brush=None)
-        self.batch = pg.ScatterPlotItem(size=10, pen=pg.mkPen(VERMILLION, width=1.5), brush=None,
-                                        name="this step's samples")
-        self.true_line = pg.PlotDataItem(pen=pg.mkPen(GREY, width=2, style=Qt.PenStyle.DashLine), name="true line")
-        self.fit_line = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=3), name="fitted line")
+        self.picked_point = pg.ScatterPlotItem(size=13, brush=None)
+        self.batch = pg.ScatterPlotItem(size=10, brush=None, name="this step's samples")
+        self.true_line = pg.PlotDataItem(name="true line")
+        self.fit_line = pg.PlotDataItem(name="fitted line")
         for item in (self.points, self.true_line, self.fit_line, self.batch, self.picked_point):
             self.plot_item.addItem(item)
         self.edit_box = QCheckBox("edit points")
@@ -44,13 +43,27 @@ class DataPanel(PanelWidget):
         self.edit_box.toggled.connect(self.set_editable)
         self.selected_point: int | None = None
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static between data changes
-        self.equation = pg.TextItem(anchor=(0, 0), color="k", fill=pg.mkBrush(255, 255, 255, 210))
+        self.equation = pg.TextItem(anchor=(0, 0))
         self.equation.setParentItem(self.plot_item.getViewBox())
         self.equation.setPos(8, 4)
         self._x_ends = np.array([0.0, 1.0])
         self.other_fits: list[pg.PlotDataItem] = []
         self.sync_runs()
+        self.restyle()
         self.update_data()
+
+    def restyle(self) -> None:
+        st = self.style
+        sample_colour = BLUE if not st.dark else "#56B4E9"  # Okabe–Ito sky reads better on dark
+        self.points.setSize(st.marker(7))
+        self.points.setBrush(pg.mkBrush(sample_colour + "99"))
+        self.picked_point.setSize(st.marker(13))
+        self.picked_point.setPen(st.pen(st.foreground, 2))
+        self.batch.setSize(st.marker(10))
+        self.batch.setPen(pg.mkPen(VERMILLION, width=1.5 * (1 + 0.5 * (st.line_scale - 1))))  # rings, not blobs
+        self.true_line.setPen(st.pen(GREY if not st.dark else "#A0A0A0", 2, style=Qt.PenStyle.DashLine))
+        style_text(self.equation, st, scale=1.2)
+        self.sync_runs()
 
     def sync_runs(self) -> None:
         """The selected run's line bold in its colour, the others' faint."""
@@ -60,10 +73,10 @@ class DataPanel(PanelWidget):
         self.other_fits = []
         for i, run in enumerate(s.runs):
             if i != s.selected:
-                item = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=1.5))
+                item = pg.PlotDataItem(pen=self.style.pen(self.style.visible(run.colour), 1.5))
                 self.plot_item.addItem(item)
                 self.other_fits.append(item)
-        self.fit_line.setPen(pg.mkPen(s.run.colour, width=3))
+        self.fit_line.setPen(self.style.pen(self.style.visible(s.run.colour), 3))
 
     def set_editable(self, on: bool) -> None:
         """Edit mode: the points take the mouse (the view stops panning under it)."""

@@ -17,8 +17,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from gdviewer.core.surface import LossSurface
-from gdviewer.ui.panels.common import SKY, VERMILLION
+from gdviewer.ui.panels.common import SKY, VERMILLION, style_text
 from gdviewer.ui.session import RUNNING, Session
+from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
 
 #: The longer arrow spans this fraction of the smaller side of the view.
 ARROW_FRACTION = 0.3
@@ -53,6 +54,7 @@ class GradientOverlay:
                                  fill=pg.mkBrush(255, 255, 255, 200)),
             "full": pg.TextItem("all data", color="#0D3C61", anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 200)),
         }
+        self.style = LIGHT_PLOTS
         for key in ("full", "batch"):
             for item in (self.lines[key], self.heads[key], self.labels[key]):
                 plot_item.addItem(item, ignoreBounds=True)
@@ -62,6 +64,16 @@ class GradientOverlay:
         plot_item.addItem(self.batch_contours, ignoreBounds=True)
         self._batch_key: tuple | None = None
         self._hide_arrows()
+
+    def restyle(self, style: PlotStyle) -> None:
+        """Line widths, arrow heads and label fonts for the theme, zoom and presentation mode."""
+        self.style = style
+        for key, colour in (("batch", VERMILLION), ("full", SKY)):
+            self.lines[key].setPen(style.pen(colour, 3))
+            self.heads[key].setStyle(headLen=style.marker(14), pen=style.pen("k", 0.5))
+        style_text(self.labels["batch"], style, color=VERMILLION)
+        style_text(self.labels["full"], style, color=SKY if style.dark else "#0D3C61")
+        self.batch_contours.setPen(style.pen((255, 255, 255, 120), 1, style=Qt.PenStyle.DashLine))
 
     def _hide_arrows(self) -> None:
         for key in self.lines:

@@ -28,7 +28,7 @@ class LossPanel(PanelWidget):
         for item in (self.batch_curve, self.full_curve):
             self.plot_item.addItem(item)
         # drawn from incremental min/max envelopes (≤ 2000 points), not every step
-        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("k", width=1.5))
+        self.cursor = pg.InfiniteLine(angle=90)
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.cursor.hide()
         self.batch_env = Envelope(session.total_steps)
@@ -53,7 +53,14 @@ class LossPanel(PanelWidget):
         self.frame_run()
         self.axis_box.currentTextChanged.connect(self.set_x_axis)
         self.log_box.toggled.connect(self.set_log_scale)
+        self.restyle()
         self.redraw()
+
+    def restyle(self) -> None:
+        st = self.style
+        self.batch_curve.setPen(st.pen(BLUE + "66" if not st.dark else "#56B4E988", 1))
+        self.cursor.setPen(st.pen(st.foreground, 1.5))
+        self.sync_runs()
 
     def set_x_axis(self, name: str) -> None:
         if name not in X_AXES:
@@ -110,12 +117,10 @@ class LossPanel(PanelWidget):
         for i, run in enumerate(s.runs):
             if i != s.selected:
                 # unnamed: the runs are named in the surface's legend (a name each here overflows)
-                curve = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=1.5))
+                curve = pg.PlotDataItem(pen=self.style.pen(self.style.visible(run.colour), 1.5))
                 self.plot_item.addItem(curve)
                 self.other_curves.append((curve, Envelope(s.steps_of(i) + 1)))
-        self.full_pen.color = s.run.colour
-        self.full_pen.width = 0
-        self.full_pen.update(len(s.history) + 1)
+        self.full_pen.restyle(color=self.style.visible(s.run.colour), scale=self.style.line_scale)
 
     def _draw_other_runs(self) -> None:
         s = self.session

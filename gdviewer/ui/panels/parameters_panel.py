@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
+from gdviewer.ui.panels.common import BLUE, SKY, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
 from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.session import Session
 
@@ -25,7 +25,7 @@ class ParametersPanel(PanelWidget):
         for item in (self.w_curve, self.b_curve):
             self.plot_item.addItem(item)
         # drawn from incremental min/max envelopes (≤ 2000 points), not every step
-        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("k", width=1.5))
+        self.cursor = pg.InfiniteLine(angle=90)
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.cursor.hide()
         self.w_env = Envelope(session.total_steps)
@@ -39,7 +39,21 @@ class ParametersPanel(PanelWidget):
                                      labelOpts={"position": 0.5, "color": VERMILLION, "fill": fill})
         self.plot_item.addItem(self.w_opt, ignoreBounds=True)
         self.plot_item.addItem(self.b_opt, ignoreBounds=True)
+        self.restyle()
         self.update_data()
+
+    def restyle(self) -> None:
+        st = self.style
+        w_colour = SKY if st.dark else BLUE  # the Okabe–Ito blue is too dark on a dark background
+        self.pens[0].restyle(color=w_colour, scale=st.line_scale)
+        self.pens[1].restyle(scale=st.line_scale)
+        self.cursor.setPen(st.pen(st.foreground, 1.5))
+        dash = Qt.PenStyle.DashLine
+        for line, colour in ((self.w_opt, w_colour), (self.b_opt, VERMILLION)):
+            line.setPen(st.pen(colour, 1, style=dash))
+            line.label.setColor(colour)
+            line.label.fill = pg.mkBrush(*st.label_fill)
+            line.label.setFont(st.font())
 
     def update_data(self) -> None:
         w_opt, b_opt = self.session.surface.optimum

@@ -16,7 +16,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QWidget
 
-from gdviewer.ui.panels.common import MAX_PATH_POINTS, ORANGE, VERMILLION, AdaptivePen, PanelWidget
+from gdviewer.ui.panels.common import (
+    MAX_PATH_POINTS,
+    ORANGE,
+    VERMILLION,
+    AdaptivePen,
+    PanelWidget,
+    style_axis,
+    style_legend,
+    style_text,
+)
 from gdviewer.ui.panels.gradient_overlay import GradientOverlay
 from gdviewer.ui.session import DIVERGED, Session
 
@@ -55,16 +64,17 @@ class SurfacePanel(PanelWidget):
         self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.colorbar = pg.ColorBarItem(colorMap=self.colormap, label="log₁₀ loss", interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
-        self.contours = pg.PlotDataItem(pen=pg.mkPen((255, 255, 255, 150), width=1), connect="finite")
+        self.contours = pg.PlotDataItem(connect="finite")
         self.plot_item.addItem(self.contours)
         self.contour_labels: list[pg.TextItem] = []
         self.path = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=2))
         self.path_pen = AdaptivePen(self.path, ORANGE)
-        self.start_marker = pg.ScatterPlotItem(symbol="o", size=13, pen=pg.mkPen("w", width=2), brush=None)
-        self.current = pg.ScatterPlotItem(symbol="o", size=13, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(ORANGE))
-        self.optimum = pg.ScatterPlotItem(symbol="star", size=20, pen=pg.mkPen("k", width=1), brush=pg.mkBrush("w"))
-        self.diverged_marker = pg.ScatterPlotItem(symbol="x", size=22, pen=pg.mkPen("k", width=1),
-                                                  brush=pg.mkBrush(VERMILLION))
+        # markers sit on the heatmap, whose colours do not change with the theme: fixed
+        # black and white outlines read on every viridis colour
+        self.start_marker = pg.ScatterPlotItem(symbol="o", brush=None)
+        self.current = pg.ScatterPlotItem(symbol="o", brush=pg.mkBrush(ORANGE))
+        self.optimum = pg.ScatterPlotItem(symbol="star", brush=pg.mkBrush("w"))
+        self.diverged_marker = pg.ScatterPlotItem(symbol="x", brush=pg.mkBrush(VERMILLION))
         for item in (self.path, self.start_marker, self.optimum, self.current, self.diverged_marker):
             self.plot_item.addItem(item)
         self.optimum.setZValue(5)  # the target stays visible when the current point reaches it
@@ -79,20 +89,24 @@ class SurfacePanel(PanelWidget):
         scene.sigMouseMoved.connect(self._on_hover)
         scene.sigMouseClicked.connect(self._on_click)
         self.other_items: list[tuple[pg.PlotDataItem, pg.ScatterPlotItem]] = []
-        self.run_legend = pg.LegendItem(offset=(10, 10), labelTextSize="9pt", brush=pg.mkBrush(255, 255, 255, 200))
+        self._current_colour = ""
+        self.run_legend = pg.LegendItem(offset=(10, 10), labelTextSize=self.style.css_size,
+                                        brush=pg.mkBrush(*self.style.label_fill))
         self.run_legend.setParentItem(self.view_box)
         self.run_legend.hide()
         self.gradients = GradientOverlay(self.plot_item, session)
-        self.divergence_note = pg.TextItem(color=VERMILLION, anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 220))
+        self.divergence_note = pg.TextItem(color=VERMILLION, anchor=(0, 1))
         self.plot_item.addItem(self.divergence_note, ignoreBounds=True)
         self.divergence_note.setZValue(9)
         self.divergence_note.hide()
         self.arrows_box = QCheckBox("gradients")
         self.arrows_box.setChecked(True)
+        self.arrows_box.setAccessibleName("Show gradient arrows")
         self.arrows_box.setToolTip("Arrows at the latest step: the direction its own batch pointed (red) and the "
                                    "direction of the whole data set (blue). With one sample they disagree: "
                                    "that is SGD's noise.")
         self.batch_box = QCheckBox("this batch's own loss")
+        self.batch_box.setAccessibleName("Show the batch's own loss contours")
         self.batch_box.setToolTip("Faint contours of the loss of just the samples this step used. For one "
                                   "sample it is a valley along a line (shown when paused or slow).")
         row = QHBoxLayout(self.header)
@@ -106,7 +120,25 @@ class SurfacePanel(PanelWidget):
         self.batch_box.toggled.connect(self._on_overlay_toggled)
         self.readout.setText("Hover to read the loss; click to choose the start point (w₀, b₀).")
         self.sync_runs()
+        self.restyle()
         self.update_data()
+
+    def restyle(self) -> None:
+        st = self.style
+        self.contours.setPen(st.pen((255, 255, 255, 150), 1))
+        self.path_pen.restyle(scale=st.line_scale)
+        for marker, size, pen in ((self.start_marker, 13, st.pen("w", 2)), (self.current, 13, st.pen("k", 1.5)),
+                                  (self.optimum, 20, st.pen("k", 1)), (self.diverged_marker, 22, st.pen("k", 1))):
+            marker.setSize(st.marker(size))
+            marker.setPen(pen)
+        style_legend(self.run_legend, st)
+        style_text(self.divergence_note, st, color=VERMILLION)
+        for label in self.contour_labels:
+            label.setFont(st.font())
+        style_axis(self.colorbar.axis, st)
+        self.colorbar.axis.setWidth(round(45 * st.font_pt / 9.0))
+        self.gradients.restyle(st)
+        self.sync_runs()
 
     def _on_overlay_toggled(self) -> None:
         self.gradients.show_arrows = self.arrows_box.isChecked()
@@ -198,6 +230,7 @@ class SurfacePanel(PanelWidget):
                     best = (float(lw[i]), float(lb[i]), float(score[i]))
             if best is not None:
                 label = pg.TextItem(f"{level:.3g}", color=(255, 255, 255), anchor=(0.5, 0.5))
+                label.setFont(self.style.font())
                 label.setPos(best[0], best[1])
                 self.plot_item.addItem(label, ignoreBounds=True)
                 self.contour_labels.append(label)
@@ -217,8 +250,9 @@ class SurfacePanel(PanelWidget):
         for i, run in enumerate(s.runs):
             if i == s.selected:
                 continue
-            path = pg.PlotDataItem(pen=pg.mkPen(run.colour, width=1.5))
-            point = pg.ScatterPlotItem(symbol="o", size=10, pen=pg.mkPen("k", width=1), brush=pg.mkBrush(run.colour))
+            path = pg.PlotDataItem(pen=self.style.pen(run.colour, 1.5))
+            point = pg.ScatterPlotItem(symbol="o", size=self.style.marker(10), pen=self.style.pen("k", 1),
+                                       brush=pg.mkBrush(run.colour))
             self.plot_item.addItem(path)
             self.plot_item.addItem(point)
             path.setZValue(1)
@@ -227,7 +261,9 @@ class SurfacePanel(PanelWidget):
         colour = s.run.colour
         self.path_pen.color = colour
         self.path_pen.width = 0
-        self.current.setBrush(pg.mkBrush(colour))
+        if self._current_colour != colour:  # (a new brush each time would grow pyqtgraph's symbol atlas)
+            self._current_colour = colour
+            self.current.setBrush(pg.mkBrush(colour))
         self.run_legend.clear()
         if len(s.runs) > 1:
             items = iter(self.other_items)

@@ -1,0 +1,196 @@
+"""Live readouts: the numbers of the step being shown, one column per run, ready to copy.
+
+A student who wants to check one update by hand needs the step's numbers side by side: the
+parameters, the gradient that moved them, the learning rate, the batch loss and the loss on
+all the data. They are read from each run's history (what the engine recorded), never
+recomputed here. Ctrl+C copies the selected cells, "Copy table" the whole table, as
+tab-separated text that pastes into a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdviewer.core.config import ALGORITHM_LABELS, OPTIMIZER_LABELS
+from gdviewer.ui.session import Session
+from gdviewer.ui.theme import palette_is_dark, readable_colour
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    tip: str
+
+
+ROWS = (
+    Row("method", "method", "How the run picks samples and which optimiser updates (w, b)"),
+    Row("lr", "learning rate η", "Step size: each update moves (w, b) by −η × gradient (for plain GD)"),
+    Row("epoch", "epoch", "Passes over the data so far / epochs in the run"),
+    Row("step", "step", "Parameter updates so far / updates in the run"),
+    Row("samples", "samples seen", "Gradient evaluations so far: the fair measure of work when comparing runs"),
+    Row("w", "w", "Slope after this step"),
+    Row("b", "b", "Intercept after this step"),
+    Row("loss", "loss (all data)", "Mean squared error of the current line over every sample"),
+    Row("batch_loss", "batch loss", "Loss of just the samples this step used, before its update"),
+    Row("dw", "∂L/∂w (batch)", "The gradient this step followed: slope component, from its batch"),
+    Row("db", "∂L/∂b (batch)", "The gradient this step followed: intercept component, from its batch"),
+)
+
+
+def number(value: float) -> str:
+    """Enough digits to check an update by hand, compact for small and large values."""
+    if not math.isfinite(value):
+        return "not finite" if math.isnan(value) else ("+∞" if value > 0 else "−∞")
+    return f"{value:.6g}"
+
+
+def run_values(session: Session, index: int, loss_of: Callable[[float, float], float]) -> dict[str, str]:
+    """The readout column of run ``index`` at the moment shown."""
+    run = session.runs[index]
+    c = run.config
+    h = run.history
+    k = session.shown_steps_of(index)
+    w, b = session.params_of(index)
+    method = ALGORITHM_LABELS.get(c.algorithm, c.algorithm)
+    if c.algorithm == "minibatch":
+        method += f" ({c.batch_size})"
+    if c.optimizer != "gd":
+        method += f", {OPTIMIZER_LABELS.get(c.optimizer, c.optimizer)}"
+    total = session.steps_of(index)
+    values = {
+        "method": method,
+        "lr": f"{c.lr:g}",
+        "epoch": f"{int(h.column('epoch')[k - 1]) + 1 if k else 0} / {c.epochs}",
+        "step": f"{k:,} / {total:,}",
+        "samples": f"{int(h.column('samples')[k - 1]) if k else 0:,}",
+        "w": number(w),
+        "b": number(b),
+        "loss": number(loss_of(w, b)) if math.isfinite(w) and math.isfinite(b) else "not finite",
+        "batch_loss": number(float(h.column("loss")[k - 1])) if k else "–",
+        "dw": number(float(h.column("dw")[k - 1])) if k else "–",
+        "db": number(float(h.column("db")[k - 1])) if k else "–",
+    }
+    return values
+
+
+class ReadoutTable(QWidget):
+    """A compact table (rows: quantities, columns: runs) refreshed by the window's frames."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.table = QTableWidget(len(ROWS), 1)
+        self.table.setAccessibleName("Live readouts")
+        self.table.setToolTip("The numbers of the step being shown, one column per run; Ctrl+C copies")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setVerticalHeaderLabels([r.label for r in ROWS])
+        for i, row in enumerate(ROWS):
+            self.table.verticalHeaderItem(i).setToolTip(row.tip)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # long run names are cut, numbers never
+        header.setStretchLastSection(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        copy = QAction("Copy", self.table)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_selection)
+        self.table.addAction(copy)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.copy_button = QPushButton("Copy table")
+        self.copy_button.setToolTip("Copy every readout as tab-separated text (pastes into a spreadsheet)")
+        self.copy_button.setAccessibleName("Copy readouts")
+        self.copy_button.clicked.connect(self.copy_all)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.copy_button)
+        layout.addLayout(row)
+        self._runs_key: tuple | None = None
+        self._cap_columns()
+        self._items: list[list[QTableWidgetItem]] = []
+
+    def _sync_columns(self) -> None:
+        s = self.session
+        key = (palette_is_dark(), *((r.name, r.colour) for r in s.runs))
+        if key == self._runs_key:
+            return
+        self._runs_key = key
+        self.table.setColumnCount(len(s.runs))
+        self._items = []
+        for j, run in enumerate(s.runs):
+            header = QTableWidgetItem(run.name)
+            header.setForeground(QColor(readable_colour(run.colour, palette_is_dark())))
+            header.setToolTip(run.name)
+            self.table.setHorizontalHeaderItem(j, header)
+            column = []
+            for i in range(len(ROWS)):
+                item = QTableWidgetItem()
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(i, j, item)
+                column.append(item)
+            self._items.append(column)
+
+    def changeEvent(self, event) -> None:
+        """A new font (zoom, presentation mode): cap the column width at a number's width again."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self._cap_columns()
+
+    def _cap_columns(self) -> None:
+        widest_number = self.table.fontMetrics().horizontalAdvance("−0.000000e+00") + 16
+        self.table.horizontalHeader().setMaximumSectionSize(widest_number)
+
+    def refresh(self) -> None:
+        """Show the current moment (cheap: eleven cells per run, only text that changed)."""
+        s = self.session
+        self._sync_columns()
+        for j in range(len(s.runs)):
+            values = run_values(s, j, lambda w, b: float(s.surface.loss(w, b)))
+            for i, row in enumerate(ROWS):
+                item = self._items[j][i]
+                if item.text() != values[row.key]:
+                    item.setText(values[row.key])
+
+    def as_text(self, cells: set[tuple[int, int]] | None = None) -> str:
+        """Tab-separated rows with a header of run names (only ``cells`` if given)."""
+        rows = range(self.table.rowCount()) if cells is None else sorted({r for r, _ in cells})
+        cols = range(self.table.columnCount()) if cells is None else sorted({c for _, c in cells})
+        header = ["quantity", *(self.table.horizontalHeaderItem(c).text() for c in cols)]
+        lines = ["\t".join(header)]
+        for r in rows:
+            texts = [self.table.item(r, c).text() if cells is None or (r, c) in cells else "" for c in cols]
+            lines.append("\t".join([ROWS[r].label, *texts]))
+        return "\n".join(lines) + "\n"
+
+    def copy_all(self) -> str:
+        text = self.as_text()
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def copy_selection(self) -> str:
+        cells = {(i.row(), i.column()) for i in self.table.selectedIndexes()}
+        text = self.as_text(cells or None)
+        QGuiApplication.clipboard().setText(text)
+        return text

@@ -1,0 +1,181 @@
+"""View → Theme, Zoom and Presentation mode: the actions and what they change in the window.
+
+Kept out of the main window so it stays about training: this controller owns the
+``Appearance`` (saved in QSettings), applies it to the application (palette, font) and to
+every plot (``PlotStyle``), and switches presentation mode (full screen, the settings dock
+folded away, everything larger), restoring the layout the user had afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QObject, QRect, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu
+
+from gdviewer.ui.theme import (
+    THEMES,
+    ZOOM_LEVELS,
+    Appearance,
+    AppearanceApplier,
+    PlotStyle,
+    plot_style,
+    refresh_tones,
+)
+
+if TYPE_CHECKING:
+    from gdviewer.ui.main_window import MainWindow
+
+THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+#: Docks folded away in presentation mode: the room watches the plots, not the form.
+PRESENTATION_HIDDEN_DOCKS = ("controls", "readouts")
+
+
+class ViewOptions(QObject):
+    """Theme, zoom and presentation mode of one window."""
+
+    changed = Signal(object)  # the new Appearance
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.appearance = Appearance()
+        app = QApplication.instance()
+        self.applier = AppearanceApplier(app) if isinstance(app, QApplication) else None
+        self._before_presentation: tuple[QByteArray, QRect, bool] | None = None
+        w = window
+        self.zoom_in_action = w._action("Zoom in", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(1),
+                                        "Larger text everywhere, plots included")
+        # Ctrl+= is Ctrl++ without Shift on most keyboards
+        self.zoom_in_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
+        self.zoom_out_action = w._action("Zoom out", QKeySequence.StandardKey.ZoomOut, lambda: self.zoom(-1),
+                                         "Smaller text everywhere, plots included")
+        self.zoom_reset_action = w._action("Actual size", QKeySequence("Ctrl+0"), lambda: self.zoom(0),
+                                           "Text at its normal size (100 %)")
+        self.presentation_action = w._action("Presentation mode", QKeySequence("F11"), self.set_presentation,
+                                             "Full screen, large text and thick lines, settings folded away: "
+                                             "for a projector (F11 or Esc to leave)")
+        self.presentation_action.setCheckable(True)
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme in THEMES:
+            action = QAction(THEME_LABELS[theme], self.theme_group)
+            action.setCheckable(True)
+            action.setStatusTip(f"{THEME_LABELS[theme]} colours" if theme != "system"
+                                else "Light or dark, as the desktop is set")
+            action.triggered.connect(lambda _c=False, t=theme: self.set_theme(t))
+            self.theme_actions[theme] = action
+        self.theme_actions["system"].setChecked(True)
+        hints = QGuiApplication.styleHints()
+        if hints is not None:
+            hints.colorSchemeChanged.connect(self._on_system_scheme_changed)
+
+    # --- menus ------------------------------------------------------------------------
+    def add_to_menu(self, menu: QMenu) -> None:
+        theme_menu = menu.addMenu("&Theme")
+        for action in self.theme_actions.values():
+            theme_menu.addAction(action)
+        menu.addSeparator()
+        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.presentation_action)
+
+    # --- changing the appearance ------------------------------------------------------
+    @property
+    def plot_style(self) -> PlotStyle:
+        return plot_style(self.appearance)
+
+    def set_appearance(self, appearance: Appearance) -> None:
+        """Apply ``appearance`` to the application, every plot and the menus."""
+        self.appearance = appearance
+        if self.applier is not None:
+            self.applier.apply(appearance)
+        style = plot_style(appearance)
+        refresh_tones(self.window)
+        for panel in self.window.styled_plots():
+            panel.apply_style(style)
+        self.theme_actions[appearance.theme].setChecked(True)
+        self.presentation_action.setChecked(appearance.presentation)
+        self.zoom_in_action.setEnabled(appearance.zoom < ZOOM_LEVELS[-1])
+        self.zoom_out_action.setEnabled(appearance.zoom > ZOOM_LEVELS[0])
+        self.changed.emit(appearance)
+
+    def set_theme(self, theme: str) -> None:
+        self.set_appearance(replace(self.appearance, theme=theme))
+
+    def zoom(self, steps: int) -> None:
+        """Zoom in (+1), out (−1) or back to 100 % (0)."""
+        appearance = self.appearance.zoomed(steps)
+        if appearance != self.appearance:
+            self.set_appearance(appearance)
+        self.window.statusBar().showMessage(f"Zoom {round(appearance.zoom * 100)} %", 2000)
+
+    def _on_system_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+        if self.appearance.theme == "system":
+            self.set_appearance(self.appearance)
+
+    # --- presentation mode ------------------------------------------------------------
+    @property
+    def presenting(self) -> bool:
+        return self.appearance.presentation
+
+    def set_presentation(self, on: bool) -> None:
+        """Full screen with large text and thick lines, or back to the window as it was."""
+        on = bool(on)
+        if on == self.presenting:
+            self.presentation_action.setChecked(on)
+            return
+        w = self.window
+        if on:
+            self._before_presentation = (w.saveState(), w.geometry(), w.isMaximized())
+            for name in PRESENTATION_HIDDEN_DOCKS:
+                w.docks[name].hide()
+            w.showFullScreen()
+            self.set_appearance(replace(self.appearance, presentation=True))
+            w.statusBar().showMessage("Presentation mode: F11 or Esc to leave, Ctrl + / Ctrl − for text size", 6000)
+        else:
+            self.set_appearance(replace(self.appearance, presentation=False))
+            w.showNormal()
+            if self._before_presentation is not None:
+                state, geometry, maximized = self._before_presentation
+                w.restoreState(state)
+                if maximized:
+                    w.showMaximized()
+                else:
+                    w.setGeometry(geometry)
+            self._before_presentation = None
+
+    # --- settings ---------------------------------------------------------------------
+    def restore(self, settings: QSettings | None) -> None:
+        """Theme and zoom from the last session (presentation mode always starts off)."""
+        theme, zoom = "system", 1.0
+        if settings is not None:
+            value = settings.value("view/theme")
+            theme = value if value in THEMES else "system"
+            with contextlib.suppress(TypeError, ValueError):
+                zoom = min(max(float(settings.value("view/zoom", 1.0)), ZOOM_LEVELS[0]), ZOOM_LEVELS[-1])
+        self.set_appearance(Appearance(theme=theme, zoom=zoom))
+
+    def save(self, settings: QSettings | None) -> None:
+        if settings is not None:
+            settings.setValue("view/theme", self.appearance.theme)
+            settings.setValue("view/zoom", self.appearance.zoom)
+
+    def close(self) -> None:
+        """Put back the layout the user had before presentation mode, so that is what gets
+        saved. The application's font and palette are left alone: a font change while the
+        window closes posts events that would reach pyqtgraph's Python handlers while the
+        interpreter shuts down (seen as a segfault in shiboken under X11)."""
+        if self.presenting and self._before_presentation is not None:
+            state, geometry, _maximized = self._before_presentation
+            self.window.restoreState(state)
+            self.window.setGeometry(geometry)
+
+    def restore_application(self) -> None:
+        """Give the application back the font and palette it had (tests, between windows)."""
+        if self.applier is not None:
+            self.applier.restore()
