@@ -67,6 +67,20 @@ def _keep_until_finished(thread: QThread, worker: QObject | None) -> None:
     thread.finished.connect(lambda t=thread: _draining.remove(t) if t in _draining else None)
 
 
+def stop_thread(thread: QThread, worker: QObject | None, timeout_ms: int = STOP_TIMEOUT_MS) -> bool:
+    """End ``thread``'s event loop and wait for it at most ``timeout_ms``; True if it ended.
+
+    The one way gdviewer stops a worker thread (training, sweeps, file loading): a thread
+    that overruns (its function is between two cancellation checks) is kept referenced, with
+    its worker, until it ends, because a QThread destroyed while running aborts the process.
+    """
+    thread.quit()
+    if thread.wait(timeout_ms):
+        return True
+    _keep_until_finished(thread, worker)
+    return False
+
+
 def wait_for_background_threads(timeout_ms: int = 30000) -> bool:
     """Wait for threads that outlived their call (at exit); True if none is left running."""
     for thread in list(_draining):
@@ -114,9 +128,7 @@ class BackgroundCall(QObject):
         if worker is not None:
             worker.cancelled = True
         if thread is not None:
-            thread.quit()
-            if not thread.wait(STOP_TIMEOUT_MS):
-                _keep_until_finished(thread, worker)
+            stop_thread(thread, worker)
 
     cancel = stop
 
@@ -124,9 +136,7 @@ class BackgroundCall(QObject):
         worker, thread = self._worker, self._thread
         self._worker = self._thread = None
         if thread is not None:
-            thread.quit()
-            if not thread.wait(STOP_TIMEOUT_MS):
-                _keep_until_finished(thread, worker)
+            stop_thread(thread, worker)
 
     def _current(self, generation: int) -> bool:
         return self._worker is not None and generation == self._generation

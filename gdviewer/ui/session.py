@@ -21,6 +21,7 @@ from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.errors import ConfigError
 from gdviewer.core.history import Chunk, History
 from gdviewer.core.surface import stable_learning_rate
+from gdviewer.ui.background import stop_thread
 from gdviewer.ui.memory import release_free_memory
 
 if TYPE_CHECKING:
@@ -406,9 +407,8 @@ class Session(QObject):
         self._stop_worker()
         for thread in self._draining:
             thread.wait(STOP_TIMEOUT_MS)
-        stuck = [t for t in self._draining if t.isRunning()]
-        self._draining = stuck
-        return not stuck
+        self._draining = [t for t in self._draining if t.isRunning()]
+        return not self._draining
 
     @property
     def thread_running(self) -> bool:
@@ -448,9 +448,8 @@ class Session(QObject):
         if worker is None or thread is None:
             return
         worker.request_stop()
-        thread.quit()
-        if not thread.wait(STOP_TIMEOUT_MS):
-            self._draining.append(thread)  # keep it alive until it ends: never destroy a running QThread
+        if not stop_thread(thread, worker, STOP_TIMEOUT_MS):
+            self._draining.append(thread)  # (stop_thread keeps it alive; this is for thread_running)
         if race is not None:
             for run, trainer in zip(self.runs, race.trainers, strict=False):
                 if run.status == RUNNING:
