@@ -10,7 +10,6 @@ palette (light or dark theme) and font (zoom via ``QApplication.setFont``).
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gdviewer.assets import resource_path
+from gdviewer.assets import read_tagged_list, resource_path
 
 HELP_DIR = "help"
 TOPICS_FILE = f"{HELP_DIR}/topics.json"
@@ -72,16 +71,10 @@ class HelpTopic:
 def load_help_topics() -> list[HelpTopic]:
     """Every topic in ``topics.json`` order, read through :func:`gdviewer.assets.resource_path`
     so it works from a checkout and from an installed wheel."""
-    index_path = resource_path(TOPICS_FILE)
-    try:
-        index = json.loads(index_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise HelpError(f"{index_path}: {exc}") from exc
-    if not isinstance(index, dict) or index.get("format") != TOPICS_FORMAT or not isinstance(index.get("topics"), list):
-        raise HelpError(f"{index_path}: expected {{'format': '{TOPICS_FORMAT}', 'topics': [...]}}")
+    index_path, entries = read_tagged_list(TOPICS_FILE, TOPICS_FORMAT, "topics", HelpError)
     topics: list[HelpTopic] = []
     seen: set[str] = set()
-    for n, entry in enumerate(index["topics"]):
+    for n, entry in enumerate(entries):
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) and entry[k].strip()
                                                   for k in ("id", "title", "file")):
             raise HelpError(f"{index_path}: topic {n} needs non-empty 'id', 'title' and 'file' strings")

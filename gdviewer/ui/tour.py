@@ -15,7 +15,6 @@ hides, gives focus back, emits ``finished(completed)`` and deletes itself.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -47,7 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gdviewer.assets import resource_path
+from gdviewer.assets import read_tagged_list
 
 TOUR_FILE = "help/tour.json"
 TOUR_FORMAT = "gdviewer-tour"
@@ -88,15 +87,9 @@ class TourStep:
 
 def load_tour_steps() -> list[TourStep]:
     """The steps of ``resources/help/tour.json`` in order (TourError if it is malformed)."""
-    path = resource_path(TOUR_FILE)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise TourError(f"{path}: {exc}") from exc
-    if not isinstance(data, dict) or data.get("format") != TOUR_FORMAT or not isinstance(data.get("steps"), list):
-        raise TourError(f"{path}: expected {{'format': '{TOUR_FORMAT}', 'steps': [...]}}")
+    path, entries = read_tagged_list(TOUR_FILE, TOUR_FORMAT, "steps", TourError)
     steps: list[TourStep] = []
-    for n, entry in enumerate(data["steps"], start=1):
+    for n, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
             raise TourError(f"{path}: step {n} must be an object")
         target = entry.get("target") or ""
@@ -609,20 +602,8 @@ class TourOverlay(QWidget):
         super().changeEvent(event)
 
     # clicks and wheel turns outside the bubble land here and stop: nothing underneath starts
-    def mousePressEvent(self, event) -> None:
+    def _swallow(self, event) -> None:
         event.accept()
 
-    def mouseReleaseEvent(self, event) -> None:
-        event.accept()
-
-    def mouseDoubleClickEvent(self, event) -> None:
-        event.accept()
-
-    def mouseMoveEvent(self, event) -> None:
-        event.accept()
-
-    def wheelEvent(self, event) -> None:
-        event.accept()
-
-    def contextMenuEvent(self, event) -> None:
-        event.accept()
+    mousePressEvent = mouseReleaseEvent = mouseDoubleClickEvent = _swallow
+    mouseMoveEvent = wheelEvent = contextMenuEvent = _swallow
