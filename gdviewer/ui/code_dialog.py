@@ -29,7 +29,9 @@ class CodeDialog(QDialog):
         intro.setWordWrap(True)
         self.editor = QPlainTextEdit(code)
         self.editor.setReadOnly(True)
-        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(self.font().pointSizeF())  # as large as the rest: zoom and presentation mode
+        self.editor.setFont(mono)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setAccessibleName("PyTorch code")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

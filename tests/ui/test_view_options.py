@@ -26,7 +26,8 @@ def app_font_pt() -> float:
 
 
 def tick_font_pt(panel) -> float:
-    return panel.plot_item.getAxis("bottom").style["tickFont"].pointSizeF()
+    item = panel.plot_item if hasattr(panel, "plot_item") else panel.plot.getPlotItem()
+    return item.getAxis("bottom").style["tickFont"].pointSizeF()
 
 
 def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
@@ -183,3 +184,16 @@ def test_readouts_have_a_column_per_run(qtbot, window):
     headers = [window.readouts.table.horizontalHeaderItem(j).text() for j in range(len(s.runs))]
     assert headers == [r.name for r in s.runs]
     assert all(window.readouts.table.item(3, j).text().startswith("0 /") for j in range(len(s.runs)))
+
+
+def test_dialogs_follow_the_zoom(window):
+    window.view_options.zoom(3)
+    code = window.show_code()
+    assert code.editor.font().pointSizeF() == pytest.approx(app_font_pt())
+    sweep = window.show_sweep()
+    assert tick_font_pt(sweep) == pytest.approx(BASE_PLOT_FONT_PT * window.view_options.appearance.zoom)
+    window.view_options.zoom(0)
+    assert tick_font_pt(sweep) == pytest.approx(BASE_PLOT_FONT_PT)  # an open sweep restyles too
+    code.close()
+    sweep.task.stop()
+    sweep.close()
