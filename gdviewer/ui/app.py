@@ -36,16 +36,13 @@ def _speed(text: str) -> float:
 
 
 def _zoom(text: str) -> float:
-    from gdviewer.ui.theme import ZOOM_LEVELS
+    from gdviewer.ui.theme import Appearance
 
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"zoom must be a number such as 1.5, got {text!r}") from None
-    if not ZOOM_LEVELS[0] <= value <= ZOOM_LEVELS[-1]:
-        raise argparse.ArgumentTypeError(f"zoom must be between {ZOOM_LEVELS[0]:g} and {ZOOM_LEVELS[-1]:g}, "
-                                         f"got {text!r}")
-    return value
+        return Appearance(zoom=float(text)).zoom
+    except ValueError as exc:
+        message = str(exc) if "between" in str(exc) else "zoom must be a number such as 1.5"
+        raise argparse.ArgumentTypeError(f"{message}, got {text!r}" if "got" not in message else message) from None
 
 
 #: Qt messages that say nothing to a user (the offscreen platform used for headless
@@ -94,6 +91,37 @@ def _install_startup_probe(window, report_path: str) -> None:
         ready()
     else:
         window.ready.connect(ready)
+
+
+def _start_up(window, spec, file: str | None, run: bool, tour_step: int | None, first_tour: bool) -> None:
+    """What happens once the window is up, in this order: the offer to restore a session
+    lost in a crash (before anything could overwrite its recovery file), the preset, session
+    or data file asked for, training (--run), then the tour, once no dialog is open."""
+    restored = window.offer_recovery()
+    if restored and (spec is not None or file is not None):
+        asked = Path(file).name if file is not None else spec.name or "the session asked for"
+        window.banner.show_message("Restored the session from before gdviewer stopped unexpectedly. "
+                                   f"{asked} was not opened, so nothing of it is lost: save it first.")
+    elif spec is not None:
+        window.apply_spec(spec)
+    elif file is not None:
+        if run and Path(file).suffix.lower() != ".json":  # data load in the background: train after
+            def play_once_loaded(ok: bool) -> None:
+                window.data_loaded.disconnect(play_once_loaded)
+                if ok:
+                    window.session.play()
+
+            window.data_loaded.connect(play_once_loaded)
+            run = False
+        window.open_path(file)
+    if run and not restored:
+        window.session.play()
+    if tour_step is not None:
+        tour = window.start_tour()
+        for _ in range(max(0, min(tour_step, len(tour.steps)) - 1)):
+            tour.next()
+    elif first_tour:
+        window.start_tour_when_idle()
 
 
 def gui_parser() -> argparse.ArgumentParser:
@@ -182,12 +210,9 @@ def run_app(argv: Sequence[str]) -> int:
         recovery = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / \
             "recovery.json"
     window = MainWindow(settings=settings if not args.screenshot else None, recovery_path=recovery)
-    if spec is not None:
-        window.apply_spec(spec)
-    elif args.file is not None:
-        QTimer.singleShot(0, lambda: window.open_path(args.file))
-    elif recovery is not None:
-        QTimer.singleShot(0, window.offer_recovery)
+    if recovery is None and spec is not None:
+        window.apply_spec(spec)  # nothing to ask first: the first frame shows it
+        spec = None
 
     if args.speed is not None:
         window.playback.set_speed(args.speed)
@@ -211,15 +236,8 @@ def run_app(argv: Sequence[str]) -> int:
     probe = os.environ.get("GDVIEWER_STARTUP_PROBE")
     from gdviewer.ui.tour import tour_seen
 
-    if args.tour is not None:
-        def tour_at(step: int) -> None:
-            tour = window.start_tour()
-            for _ in range(max(0, min(step, len(tour.steps)) - 1)):
-                tour.next()
-
-        QTimer.singleShot(100, lambda: tour_at(args.tour))
-    elif not args.screenshot and not probe and not tour_seen(settings):
-        QTimer.singleShot(700, window.start_tour)  # the first start: a one-minute tour, skippable
+    first_tour = args.tour is None and not args.screenshot and not probe and not tour_seen(settings)
+    QTimer.singleShot(0, lambda: _start_up(window, spec, args.file, args.run, args.tour, first_tour))
     if probe:
         _install_startup_probe(window, probe)
 
@@ -245,8 +263,6 @@ def run_app(argv: Sequence[str]) -> int:
             window.session.state_changed.connect(on_state)
         else:
             QTimer.singleShot(400, finish_screenshot)
-    if args.run:
-        QTimer.singleShot(0, window.session.play)
 
     # Ctrl+C and SIGTERM close the window cleanly (stopping the worker thread first).
     def on_signal(_signum: int, _frame: object) -> None:

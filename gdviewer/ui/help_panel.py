@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -179,7 +180,11 @@ class HelpPanel(QWidget):
             self.topic_changed.emit(topic.id)
 
     def _on_link(self, url: QUrl) -> None:
-        """A relative link names another topic by file (``zigzag.md``) or id (``#zigzag``)."""
+        """A relative link names another topic by file (``zigzag.md``) or id (``#zigzag``);
+        web and mail links open in the system's browser or mail program."""
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+            return
         target = PurePosixPath(url.path()).stem or url.fragment()
         if target in self._by_id:
             self.show_topic(target)

@@ -19,6 +19,7 @@ import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDockWidget,
@@ -434,7 +435,7 @@ class MainWindow(QMainWindow):
         self.timeline.sync()
         self._update_status()
         if not self.readouts.visibleRegion().isEmpty():
-            self.readouts.refresh()
+            self.readouts.request_refresh()
         self.frames += 1
 
     def _update_status(self) -> None:
@@ -550,6 +551,16 @@ class MainWindow(QMainWindow):
         self.tour.finished.connect(lambda _completed: remember_tour_seen(self.settings))
         self.tour.start()
         return self.tour
+
+    def start_tour_when_idle(self, retry_ms: int = 500) -> None:
+        """The first-run tour, once no dialog (a question, the column chooser) is open and no
+        file is loading: a tour over an unanswered question would hide it."""
+        if not self.isVisible():
+            return  # closed meanwhile
+        if QApplication.activeModalWidget() is not None or self.loader.busy:
+            QTimer.singleShot(retry_ms, lambda: self.start_tour_when_idle(retry_ms))
+            return
+        self.start_tour()
 
     def _add_help_buttons(self) -> None:
         topics = {t.id: t for t in self.help_panel.topics()}
@@ -972,6 +983,7 @@ class MainWindow(QMainWindow):
         s = self.session
         data = s.data_config if s.dataset.source == "synthetic" else None
         dialog = CodeDialog(pytorch_script(s.run_config, data, s.dataset), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
@@ -1047,7 +1059,7 @@ class MainWindow(QMainWindow):
     def _save_settings(self) -> None:
         if self.settings is None:
             return
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/geometry", self.view_options.geometry_to_save())
         self.settings.setValue("window/state", self.saveState(SETTINGS_VERSION))
         self.settings.setValue("playback/speed", self.playback.speed)
         self.settings.setValue("loss/x_axis", self.loss_panel.x_axis)

@@ -19,7 +19,7 @@ from gdviewer.core.config import ALGORITHM_LABELS, OPTIMIZER_LABELS
 from gdviewer.core.errors import ConfigError
 from gdviewer.ui.background import BackgroundCall
 from gdviewer.ui.controls.fields import NumberField
-from gdviewer.ui.panels.common import BLUE, GREY, SKY, VERMILLION, style_axis, style_legend, style_text
+from gdviewer.ui.panels.common import BLUE, GREY, VERMILLION, style_axis, style_legend, style_text
 from gdviewer.ui.session import Session
 from gdviewer.ui.theme import PlotStyle, set_tone
 
@@ -102,11 +102,13 @@ class SweepDialog(QDialog):
         for name in ("left", "bottom"):
             style_axis(item.getAxis(name), style)
         style_legend(self.legend, style)
-        colour = SKY if style.dark else BLUE
+        colour = style.blue
         self.curve.setPen(style.pen(colour, 2))
         self.curve.setSymbolBrush(colour)
         self.curve.setSymbolSize(style.marker(6))
         self.diverged_points.setSymbolSize(style.marker(10))
+        self.diverged_points.setSymbolPen(style.pen(VERMILLION, 1))
+        self.best_line.setPen(style.pen(style.grey, 1, style=Qt.PenStyle.DotLine))
         self.limit_line.setPen(style.pen(style.foreground, 1.5, style=Qt.PenStyle.DashLine))
         style_text(self.limit_label, style)
         self.best_line.label.setColor(style.foreground)

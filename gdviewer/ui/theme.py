@@ -9,7 +9,9 @@ font and style hints do the work; nothing is drawn by hand here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -56,12 +58,28 @@ class Appearance:
         index = max(0, min(len(ZOOM_LEVELS) - 1, nearest + steps))
         return replace(self, zoom=ZOOM_LEVELS[index])
 
-    def is_dark(self) -> bool:
-        """Dark colours? 'system' follows the desktop's colour scheme (light if unknown)."""
+    def is_dark(self, desktop_palette_dark: bool = False) -> bool:
+        """Dark colours? 'system' follows the desktop's colour scheme; where the desktop does
+        not say, its palette decides (``desktop_palette_dark``: the palette the app started with)."""
         if self.theme == "system":
             hints = QGuiApplication.styleHints()
-            return hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
+            scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
+            if scheme == Qt.ColorScheme.Unknown:
+                return desktop_palette_dark
+            return scheme == Qt.ColorScheme.Dark
         return self.theme == "dark"
+
+    @classmethod
+    def from_saved(cls, theme: object, zoom: object) -> Appearance:
+        """From QSettings values of any type: what is not a valid theme or zoom is ignored."""
+        theme = theme if isinstance(theme, str) and theme in THEMES else "system"
+        try:
+            value = float(zoom)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            value = 1.0
+        if not math.isfinite(value):
+            value = 1.0
+        return cls(theme=theme, zoom=min(max(value, ZOOM_LEVELS[0]), ZOOM_LEVELS[-1]))
 
 
 @dataclass(frozen=True)
@@ -76,8 +94,11 @@ class PlotStyle:
     font_pt: float = BASE_PLOT_FONT_PT
     line_scale: float = 1.0
 
-    def pen(self, color: object, width: float = 1.0, **kwargs) -> QPen:
-        return pg.mkPen(color, width=width * self.line_scale, **kwargs)
+    def pen(self, color: object, width: float = 1.0, style: Qt.PenStyle | None = None) -> QPen:
+        """A pen ``width`` wide at zoom 1, thicker in presentation mode. The same arguments
+        give the same QPen object: pyqtgraph's symbol cache keys by pen identity, so a new
+        pen per restyle would add an entry each time."""
+        return _pen(color if not isinstance(color, list) else tuple(color), width * self.line_scale, style)
 
     def marker(self, size: float) -> float:
         """Marker size: half as much bigger as lines get thicker."""
@@ -90,31 +111,71 @@ class PlotStyle:
         return font
 
     def visible(self, colour: str) -> str:
-        """A run's colour, unless it would vanish into the background (black on dark)."""
-        return readable_colour(colour, self.dark)
+        """A run's colour, adjusted where it would be hard to see on the background."""
+        return readable_colour(colour, self.background)
+
+    @property
+    def blue(self) -> str:
+        """Okabe–Ito blue, or its sky blue on a dark background (the blue is too dark there)."""
+        return "#56B4E9" if self.dark else "#0072B2"
+
+    @property
+    def grey(self) -> str:
+        """Reference lines (true line, least squares): a mid grey that reads on both backgrounds."""
+        return "#A0A0A0" if self.dark else "#7F7F7F"
 
     @property
     def css_size(self) -> str:
         return f"{self.font_pt:.1f}pt"
 
 
-def readable_colour(colour: str, dark: bool) -> str:
-    """``colour``, or a light (dark) grey instead of a near-black (near-white) one on a dark
-    (light) background: Okabe–Ito's black is a run colour, and must stay visible."""
-    lightness = QColor(colour).lightness()
-    if dark and lightness < 70:
-        return "#E6E6E6"
-    if not dark and lightness > 235:
-        return "#333333"
-    return colour
+@lru_cache(maxsize=512)
+def _pen(color: object, width: float, style: Qt.PenStyle | None) -> QPen:
+    return pg.mkPen(color, width=width) if style is None else pg.mkPen(color, width=width, style=style)
+
+
+#: Lines and text in a run's colour keep at least this contrast with the background (WCAG's
+#: minimum for graphics): Okabe–Ito's yellow on white or black on dark would not.
+MIN_CONTRAST = 3.0
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((_luminance(QColor(a)), _luminance(QColor(b))), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@lru_cache(maxsize=256)
+def readable_colour(colour: str, background: str) -> str:
+    """``colour`` if it stands out from ``background`` (contrast ≥ MIN_CONTRAST), else the
+    same hue made darker (on a light background) or lighter (on a dark one) until it does."""
+    c = QColor(colour)
+    if not c.isValid() or contrast(colour, background) >= MIN_CONTRAST:
+        return colour
+    darken = _luminance(QColor(background)) > 0.5
+    h, s, lightness, _a = c.getHslF()
+    for step in range(1, 21):
+        value = lightness * (1 - step / 20) if darken else lightness + (1 - lightness) * step / 20
+        candidate = QColor.fromHslF(max(h, 0.0), s, value).name()
+        if contrast(candidate, background) >= MIN_CONTRAST:
+            return candidate
+    return "#000000" if darken else "#FFFFFF"
 
 
 LIGHT_PLOTS = PlotStyle()
 DARK_PLOTS = PlotStyle(dark=True, background="#1E1F22", foreground="#E6E6E6", label_fill=(30, 31, 34, 215))
 
 
-def plot_style(appearance: Appearance) -> PlotStyle:
-    base = DARK_PLOTS if appearance.is_dark() else LIGHT_PLOTS
+def plot_style(appearance: Appearance, dark: bool | None = None) -> PlotStyle:
+    """The plot style for ``appearance`` (``dark``: already resolved, e.g. by the applier)."""
+    base = DARK_PLOTS if (appearance.is_dark() if dark is None else dark) else LIGHT_PLOTS
     return replace(base, font_pt=BASE_PLOT_FONT_PT * appearance.font_scale, line_scale=appearance.line_scale)
 
 
@@ -150,8 +211,16 @@ class AppearanceApplier:
         self.base_style = app.style().name() if app.style() else ""
         self._fusion = False
 
+    @property
+    def desktop_is_dark(self) -> bool:
+        """The palette the application started with is dark (the desktop's own choice)."""
+        return self.base_palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+    def is_dark(self, appearance: Appearance) -> bool:
+        return appearance.is_dark(self.desktop_is_dark)
+
     def apply(self, appearance: Appearance) -> None:
-        dark = appearance.is_dark()
+        dark = self.is_dark(appearance)
         if dark and not self._fusion:
             # Fusion draws every widget from the palette, so a dark palette looks right on
             # every platform (native styles may ignore it)

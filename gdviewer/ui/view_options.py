@@ -8,7 +8,6 @@ folded away, everything larger), restoring the layout the user had afterwards.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -45,7 +44,8 @@ class ViewOptions(QObject):
         self.appearance = Appearance()
         app = QApplication.instance()
         self.applier = AppearanceApplier(app) if isinstance(app, QApplication) else None
-        self._before_presentation: tuple[QByteArray, QRect, bool] | None = None
+        #: (dock state, saved geometry, normal rectangle, maximised) from before presentation mode
+        self._before_presentation: tuple[QByteArray, QByteArray, QRect, bool] | None = None
         w = window
         self.zoom_in_action = w._action("Zoom in", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(1),
                                         "Larger text everywhere, plots included")
@@ -87,14 +87,15 @@ class ViewOptions(QObject):
     # --- changing the appearance ------------------------------------------------------
     @property
     def plot_style(self) -> PlotStyle:
-        return plot_style(self.appearance)
+        dark = self.applier.is_dark(self.appearance) if self.applier is not None else None
+        return plot_style(self.appearance, dark)
 
     def set_appearance(self, appearance: Appearance) -> None:
         """Apply ``appearance`` to the application, every plot and the menus."""
         self.appearance = appearance
         if self.applier is not None:
             self.applier.apply(appearance)
-        style = plot_style(appearance)
+        style = self.plot_style
         refresh_tones(self.window)
         for panel in self.window.styled_plots():
             panel.apply_style(style)
@@ -131,7 +132,7 @@ class ViewOptions(QObject):
             return
         w = self.window
         if on:
-            self._before_presentation = (w.saveState(), w.geometry(), w.isMaximized())
+            self._before_presentation = (w.saveState(), w.saveGeometry(), w.normalGeometry(), w.isMaximized())
             for name in PRESENTATION_HIDDEN_DOCKS:
                 w.docks[name].hide()
             w.showFullScreen()
@@ -140,25 +141,32 @@ class ViewOptions(QObject):
         else:
             self.set_appearance(replace(self.appearance, presentation=False))
             w.showNormal()
-            if self._before_presentation is not None:
-                state, geometry, maximized = self._before_presentation
-                w.restoreState(state)
-                if maximized:
-                    w.showMaximized()
-                else:
-                    w.setGeometry(geometry)
+            self._restore_layout()
             self._before_presentation = None
+
+    def _restore_layout(self) -> None:
+        """The docks and the window's geometry (maximised or not) from before presentation mode."""
+        if self._before_presentation is not None:
+            state, _saved, rect, maximized = self._before_presentation
+            if maximized:
+                self.window.showMaximized()
+            else:
+                self.window.setGeometry(rect)  # the size first: the dock sizes are fitted to it
+            self.window.restoreState(state)
+
+    def geometry_to_save(self) -> QByteArray:
+        """The window's geometry as the user set it (not presentation mode's full screen)."""
+        if self.presenting and self._before_presentation is not None:
+            return self._before_presentation[1]
+        return self.window.saveGeometry()
 
     # --- settings ---------------------------------------------------------------------
     def restore(self, settings: QSettings | None) -> None:
         """Theme and zoom from the last session (presentation mode always starts off)."""
-        theme, zoom = "system", 1.0
-        if settings is not None:
-            value = settings.value("view/theme")
-            theme = value if value in THEMES else "system"
-            with contextlib.suppress(TypeError, ValueError):
-                zoom = min(max(float(settings.value("view/zoom", 1.0)), ZOOM_LEVELS[0]), ZOOM_LEVELS[-1])
-        self.set_appearance(Appearance(theme=theme, zoom=zoom))
+        if settings is None:
+            self.set_appearance(Appearance())
+        else:
+            self.set_appearance(Appearance.from_saved(settings.value("view/theme"), settings.value("view/zoom")))
 
     def save(self, settings: QSettings | None) -> None:
         if settings is not None:
@@ -171,9 +179,7 @@ class ViewOptions(QObject):
         window closes posts events that would reach pyqtgraph's Python handlers while the
         interpreter shuts down (seen as a segfault in shiboken under X11)."""
         if self.presenting and self._before_presentation is not None:
-            state, geometry, _maximized = self._before_presentation
-            self.window.restoreState(state)
-            self.window.setGeometry(geometry)
+            self.window.restoreState(self._before_presentation[0])  # the geometry: geometry_to_save()
 
     def restore_application(self) -> None:
         """Give the application back the font and palette it had (tests, between windows)."""

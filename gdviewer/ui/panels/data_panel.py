@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QWidget
 
 from gdviewer.ui.data_edit import MAX_EDITABLE_POINTS, EditableScatter
-from gdviewer.ui.panels.common import BLUE, GREY, VERMILLION, PanelWidget, style_text
+from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget, style_text
 from gdviewer.ui.session import Session
 
 #: Most samples drawn as dots; above this a regular subsample is shown (the fit uses all).
@@ -54,14 +54,13 @@ class DataPanel(PanelWidget):
 
     def restyle(self) -> None:
         st = self.style
-        sample_colour = BLUE if not st.dark else "#56B4E9"  # Okabe–Ito sky reads better on dark
         self.points.setSize(st.marker(7))
-        self.points.setBrush(pg.mkBrush(sample_colour + "99"))
+        self.points.setBrush(pg.mkBrush(st.blue + "99"))
         self.picked_point.setSize(st.marker(13))
         self.picked_point.setPen(st.pen(st.foreground, 2))
         self.batch.setSize(st.marker(10))
-        self.batch.setPen(pg.mkPen(VERMILLION, width=1.5 * (1 + 0.5 * (st.line_scale - 1))))  # rings, not blobs
-        self.true_line.setPen(st.pen(GREY if not st.dark else "#A0A0A0", 2, style=Qt.PenStyle.DashLine))
+        self.batch.setPen(pg.mkPen(VERMILLION, width=st.marker(1.5)))  # grows as markers do: rings, not blobs
+        self.true_line.setPen(st.pen(st.grey, 2, style=Qt.PenStyle.DashLine))
         style_text(self.equation, st, scale=1.2)
         self.sync_runs()
 

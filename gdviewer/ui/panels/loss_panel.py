@@ -58,7 +58,7 @@ class LossPanel(PanelWidget):
 
     def restyle(self) -> None:
         st = self.style
-        self.batch_curve.setPen(st.pen(BLUE + "66" if not st.dark else "#56B4E988", 1))
+        self.batch_curve.setPen(st.pen(st.blue + ("88" if st.dark else "66"), 1))
         self.cursor.setPen(st.pen(st.foreground, 1.5))
         self.sync_runs()
 

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from gdviewer.ui.panels.common import BLUE, SKY, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
+from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
 from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.session import Session
 
@@ -44,7 +44,7 @@ class ParametersPanel(PanelWidget):
 
     def restyle(self) -> None:
         st = self.style
-        w_colour = SKY if st.dark else BLUE  # the Okabe–Ito blue is too dark on a dark background
+        w_colour = st.blue
         self.pens[0].restyle(color=w_colour, scale=st.line_scale)
         self.pens[1].restyle(scale=st.line_scale)
         self.cursor.setPen(st.pen(st.foreground, 1.5))
