@@ -313,6 +313,8 @@ class MainWindow(QMainWindow):
         self.run_list.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         panel = QWidget()
         col = QVBoxLayout(panel)
+        self.settings_help = QHBoxLayout()  # "?" links to the topics behind the settings (filled later)
+        col.addLayout(self.settings_help)
         col.addWidget(self.run_list)
         col.addWidget(self.run_controls)
         col.addWidget(self.data_controls)
@@ -568,6 +570,15 @@ class MainWindow(QMainWindow):
                   "parameters": self.parameters_panel}
         for key, panel in panels.items():
             panel.add_header_widget(make_help_button(topics[PANEL_TOPICS[key]], self.show_help))
+        links = " · ".join(f'<a href="{topic_id}">{text}</a>' for topic_id, text in
+                           (("batches", "batches"), ("learning-rate", "learning rate"), ("optimisers", "optimisers")))
+        label = QLabel(f"Explain: {links}")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)  # Tab reaches the links
+        label.setToolTip("Open the topic in the “What am I looking at?” panel (F1)")
+        label.setAccessibleName("Explain the settings")
+        label.linkActivated.connect(lambda topic_id: self.show_help(topic_id) if topic_id in topics else None)
+        self.settings_help.addWidget(label)
 
     def refresh_icons(self) -> None:
         """Icons in the palette's text colour (again after a theme change)."""

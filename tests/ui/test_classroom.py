@@ -112,3 +112,15 @@ def test_a_file_on_the_command_line_is_opened(tmp_path):
     result = run_gdviewer(str(csv), "--screenshot", str(shot), "--size", "900x600")
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert shot.exists()
+
+
+def test_settings_explain_links_open_their_topics(window):
+    from PySide6.QtWidgets import QLabel
+
+    label = next(lab for lab in window.findChildren(QLabel) if lab.accessibleName() == "Explain the settings")
+    for topic in ("batches", "learning-rate", "optimisers"):
+        assert f'href="{topic}"' in label.text()
+        label.linkActivated.emit(topic)
+        assert window.help_panel.current_topic == topic and window.docks["help"].isVisibleTo(window)
+    label.linkActivated.emit("nonsense")  # an unknown topic changes nothing
+    assert window.help_panel.current_topic == "optimisers"
