@@ -97,7 +97,8 @@ class ShortcutsDialog(QDialog):
         for sc in self.shortcuts:
             if sc.group not in groups:
                 groups[sc.group] = self._group(sc.group)
-            QTreeWidgetItem(groups[sc.group], [sc.name, sc.keys, sc.tip])
+            item = QTreeWidgetItem(groups[sc.group], [sc.name, sc.keys, sc.tip])
+            item.setToolTip(2, sc.tip)  # the whole sentence where the column cuts it
         mouse = self._group("Mouse")
         for gesture, effect in MOUSE_GESTURES:
             QTreeWidgetItem(mouse, [gesture, "", effect])
@@ -115,7 +116,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(760, 640)
+        self.resize(900, 660)
 
     def _group(self, title: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self.tree, [title])
