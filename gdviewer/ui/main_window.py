@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         self.delete_point_action = self._action("Delete point", QKeySequence.StandardKey.Delete,
                                                 self.delete_selected_point, "Remove the selected data point")
         self.cancel_load_action = self._action("Cancel", Qt.Key.Key_Escape, self.escape,
-                                               "Leave presentation mode, or stop loading a data file")
+                                               "Stop loading a data file, or leave presentation mode")
 
     def _make_controls(self) -> None:
         s = self.session
@@ -530,11 +530,12 @@ class MainWindow(QMainWindow):
             s.set_view_step(s.shown_steps - 1)
 
     def escape(self) -> None:
-        """Esc: leave presentation mode first; otherwise stop a data file loading."""
-        if self.view_options.presenting:
-            self.view_options.set_presentation(False)
-        else:
+        """Esc: stop a data file loading (the status bar says so while it loads); otherwise
+        leave presentation mode."""
+        if self.loader.busy:
             self.cancel_loading()
+        elif self.view_options.presenting:
+            self.view_options.set_presentation(False)
 
     def show_help(self, topic: str | None = None) -> None:
         """Open the "What am I looking at?" panel (at ``topic`` if given)."""

@@ -138,3 +138,17 @@ def test_a_maximised_window_is_maximised_again_after_presentation_mode(qtbot, wi
     window.view_options.set_presentation(False)
     qtbot.waitUntil(window.isMaximized)
     assert not window.isFullScreen()
+
+
+def test_esc_cancels_a_load_before_it_leaves_presentation_mode(monkeypatch, window):
+    from gdviewer.ui.data_loader import CsvLoader
+
+    cancelled = []
+    monkeypatch.setattr(window, "cancel_loading", lambda: cancelled.append(True))
+    window.view_options.set_presentation(True)
+    monkeypatch.setattr(CsvLoader, "busy", property(lambda self: True))
+    window.escape()
+    assert cancelled and window.view_options.presenting
+    monkeypatch.setattr(CsvLoader, "busy", property(lambda self: False))
+    window.escape()
+    assert not window.view_options.presenting and len(cancelled) == 1
