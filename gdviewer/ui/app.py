@@ -232,7 +232,7 @@ def run_app(argv: Sequence[str]) -> int:
         window.view_options.set_presentation(True)
         if args.size:  # (a desktop without a window manager does not make it full screen)
             window.resize(*args.size)
-    QTimer.singleShot(0, window.load_engine_in_background)
+    window.load_engine_after_first_paint()
     probe = os.environ.get("GDVIEWER_STARTUP_PROBE")
     from gdviewer.ui.tour import tour_seen
 

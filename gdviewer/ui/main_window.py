@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         self.ask_on_close = True
         self._loading_path: Path | None = None
         self.session_ready = "gdviewer.core.trainer" in sys.modules
+        self._engine_loading = False
         self._engine_loaded.connect(self._on_engine_loaded)
         self.resize(1360, 860)
         self._arrange_docks()
@@ -406,8 +407,9 @@ class MainWindow(QMainWindow):
     def load_engine_in_background(self) -> None:
         """Import torch and the trainer in a thread, so the window is up and painted first
         (torch takes about a second to import). Play before it finishes simply waits for it."""
-        if self.session_ready:
+        if self.session_ready or self._engine_loading:
             return
+        self._engine_loading = True
 
         def load() -> None:
             import gdviewer.core.trainer
@@ -416,6 +418,23 @@ class MainWindow(QMainWindow):
             self._engine_loaded.emit()  # queued to the GUI thread
 
         threading.Thread(target=load, name="gdviewer-import-torch", daemon=True).start()
+
+    def load_engine_after_first_paint(self, fallback_ms: int = 1000) -> None:
+        """Start loading torch once the window has painted (or after ``fallback_ms``): torch's
+        import in the other thread holds the GIL most of the time, and a first paint that
+        competes with it took 0.25 s longer (measured: first paint 0.54 s → 0.81 s)."""
+        window = self
+
+        class FirstPaint(QObject):
+            def eventFilter(self, obj, event) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    obj.removeEventFilter(self)
+                    QTimer.singleShot(0, window.load_engine_in_background)
+                return False
+
+        self._first_paint_watch = FirstPaint(self)
+        self.surface_panel.plot_widget.viewport().installEventFilter(self._first_paint_watch)
+        QTimer.singleShot(fallback_ms, self.load_engine_in_background)  # (a second call does nothing)
 
     def _on_engine_loaded(self) -> None:
         if not self.session_ready:

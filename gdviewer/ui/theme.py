@@ -226,11 +226,15 @@ class AppearanceApplier:
             # every platform (native styles may ignore it)
             self.app.setStyle(QStyleFactory.create("Fusion"))
             self._fusion = True
-        self.app.setPalette(dark_palette() if dark else self._light_palette())
+        # (each set re-polishes every widget: skipped when nothing changes, e.g. at start-up)
+        palette = dark_palette() if dark else self._light_palette()
+        if palette != self.app.palette():
+            self.app.setPalette(palette)
         font = QFont(self.base_font)
         size = self.base_font.pointSizeF() if self.base_font.pointSizeF() > 0 else 9.0
         font.setPointSizeF(size * appearance.font_scale)
-        self.app.setFont(font)
+        if font != self.app.font():
+            self.app.setFont(font)
 
     def _light_palette(self) -> QPalette:
         style = self.app.style()
