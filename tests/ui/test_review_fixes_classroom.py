@@ -89,30 +89,26 @@ def test_web_links_in_help_open_in_the_browser(monkeypatch, window):
     assert window.help_panel.current_topic == "zigzag" and len(opened) == 1
 
 
-def crash_leftover(window, tmp_path):
+def start_after_a_crash(window, tmp_path, restore: bool, run: bool) -> None:
+    """A recovery file from a crash (lr 0.0123), then start-up asked to open a 3-point CSV."""
     window.recovery_path = tmp_path / "recovery.json"
-    spec = window.current_spec()
-    data = spec.to_dict()
+    data = window.current_spec().to_dict()
     data["runs"][0]["run"]["lr"] = 0.0123
     window.recovery_path.write_text(json.dumps(data), encoding="utf-8")
+    csv = tmp_path / "points.csv"
+    csv.write_text("1,2\n2,4\n3,7\n", encoding="utf-8")
+    window.ask_restore = lambda: restore
+    app_module._start_up(window, None, str(csv), run=run, tour_step=None, first_tour=False)
 
 
 def test_a_file_asked_for_at_start_waits_for_the_recovery_question(qtbot, window, tmp_path):
-    crash_leftover(window, tmp_path)
-    csv = tmp_path / "points.csv"
-    csv.write_text("1,2\n2,4\n3,7\n", encoding="utf-8")
-    window.ask_restore = lambda: True
-    app_module._start_up(window, None, str(csv), run=False, tour_step=None, first_tour=False)
+    start_after_a_crash(window, tmp_path, restore=True, run=False)
     assert window.session.run_config.lr == 0.0123  # the lost session is back…
     assert window.session.dataset.n != 3 and "points.csv was not opened" in window.banner.label.text()
 
 
 def test_declining_recovery_opens_the_file_and_runs(qtbot, window, tmp_path):
-    crash_leftover(window, tmp_path)
-    csv = tmp_path / "points.csv"
-    csv.write_text("1,2\n2,4\n3,7\n", encoding="utf-8")
-    window.ask_restore = lambda: False
-    app_module._start_up(window, None, str(csv), run=True, tour_step=None, first_tour=False)
+    start_after_a_crash(window, tmp_path, restore=False, run=True)
     qtbot.waitUntil(lambda: window.session.dataset.n == 3)
     wait_state(qtbot, window, "finished")
     assert not window.recovery_path.exists()
