@@ -232,7 +232,8 @@ def run_app(argv: Sequence[str]) -> int:
         window.view_options.set_presentation(True)
         if args.size:  # (a desktop without a window manager does not make it full screen)
             window.resize(*args.size)
-    window.load_engine_after_first_paint()
+    if args.run or not args.screenshot:  # (a screenshot of the untrained window needs no torch)
+        window.load_engine_after_first_paint()
     probe = os.environ.get("GDVIEWER_STARTUP_PROBE")
     from gdviewer.ui.tour import tour_seen
 
@@ -280,4 +281,5 @@ def run_app(argv: Sequence[str]) -> int:
     from gdviewer.ui.background import wait_for_background_threads
 
     wait_for_background_threads()  # never destroy a QThread that is still running
+    window.wait_for_engine()  # nor cut off torch's import mid-way
     return exit_code or status

@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self._loading_path: Path | None = None
         self.session_ready = "gdviewer.core.trainer" in sys.modules
         self._engine_loading = False
+        self._engine_thread: threading.Thread | None = None
         self._engine_loaded.connect(self._on_engine_loaded)
         self.resize(1360, 860)
         self._arrange_docks()
@@ -417,7 +418,16 @@ class MainWindow(QMainWindow):
 
             self._engine_loaded.emit()  # queued to the GUI thread
 
-        threading.Thread(target=load, name="gdviewer-import-torch", daemon=True).start()
+        self._engine_thread = threading.Thread(target=load, name="gdviewer-import-torch", daemon=True)
+        self._engine_thread.start()
+
+    def wait_for_engine(self, timeout_s: float = 30.0) -> bool:
+        """At exit: let a torch import still running finish (an import cut off by interpreter
+        shutdown fails noisily: "can't register atexit after shutdown"). True if none runs."""
+        thread = self._engine_thread
+        if thread is not None:
+            thread.join(timeout_s)
+        return thread is None or not thread.is_alive()
 
     def load_engine_after_first_paint(self, fallback_ms: int = 1000) -> None:
         """Start loading torch once the window has painted (or after ``fallback_ms``): torch's
