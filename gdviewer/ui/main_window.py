@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.session_ready = "gdviewer.core.trainer" in sys.modules
         self._engine_loading = False
         self._engine_thread: threading.Thread | None = None
+        self._exiting = False
         self._engine_loaded.connect(self._on_engine_loaded)
         self.resize(1360, 860)
         self._arrange_docks()
@@ -413,17 +414,23 @@ class MainWindow(QMainWindow):
         self._engine_loading = True
 
         def load() -> None:
-            import gdviewer.core.trainer
-            import gdviewer.ui.worker  # noqa: F401
-
+            try:
+                import gdviewer.core.trainer
+                import gdviewer.ui.worker  # noqa: F401
+            except Exception:
+                if self._exiting:
+                    return  # the app quit while torch was importing: nothing needs it any more
+                raise
             self._engine_loaded.emit()  # queued to the GUI thread
 
         self._engine_thread = threading.Thread(target=load, name="gdviewer-import-torch", daemon=True)
         self._engine_thread.start()
 
-    def wait_for_engine(self, timeout_s: float = 30.0) -> bool:
-        """At exit: let a torch import still running finish (an import cut off by interpreter
-        shutdown fails noisily: "can't register atexit after shutdown"). True if none runs."""
+    def wait_for_engine(self, timeout_s: float = 0.3) -> bool:
+        """At exit: give a torch import still running a moment to finish. True if none runs
+        (else the caller leaves without the interpreter's shutdown, see app.run_app; should
+        the import still fail first, it does so quietly)."""
+        self._exiting = True
         thread = self._engine_thread
         if thread is not None:
             thread.join(timeout_s)
