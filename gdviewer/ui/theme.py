@@ -95,10 +95,12 @@ class PlotStyle:
     line_scale: float = 1.0
 
     def pen(self, color: object, width: float = 1.0, style: Qt.PenStyle | None = None) -> QPen:
-        """A pen ``width`` wide at zoom 1, thicker in presentation mode. The same arguments
-        give the same QPen object: pyqtgraph's symbol cache keys by pen identity, so a new
-        pen per restyle would add an entry each time."""
-        return _pen(color if not isinstance(color, list) else tuple(color), width * self.line_scale, style)
+        """A pen ``width`` wide at zoom 1, thicker in presentation mode. (Not cached: every
+        pyqtgraph item copies the pen it is given, so a shared pen saves nothing; restyling
+        happens only when the user changes theme, zoom or presentation mode.)"""
+        if style is None:
+            return pg.mkPen(color, width=width * self.line_scale)
+        return pg.mkPen(color, width=width * self.line_scale, style=style)
 
     def marker(self, size: float) -> float:
         """Marker size: half as much bigger as lines get thicker."""
@@ -127,11 +129,6 @@ class PlotStyle:
     @property
     def css_size(self) -> str:
         return f"{self.font_pt:.1f}pt"
-
-
-@lru_cache(maxsize=512)
-def _pen(color: object, width: float, style: Qt.PenStyle | None) -> QPen:
-    return pg.mkPen(color, width=width) if style is None else pg.mkPen(color, width=width, style=style)
 
 
 #: Lines and text in a run's colour keep at least this contrast with the background (WCAG's
