@@ -67,6 +67,17 @@ def _keep_until_finished(thread: QThread, worker: QObject | None) -> None:
     thread.finished.connect(lambda t=thread: _draining.remove(t) if t in _draining else None)
 
 
+def start_in_thread(worker: QObject, name: str) -> QThread:
+    """Move ``worker`` to a new QThread named ``name`` and start it running ``worker.run``
+    (the worker-object pattern). Connect the worker's signals before calling this."""
+    thread = QThread()
+    thread.setObjectName(name)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    thread.start()
+    return thread
+
+
 def stop_thread(thread: QThread, worker: QObject | None, timeout_ms: int = STOP_TIMEOUT_MS) -> bool:
     """End ``thread``'s event loop and wait for it at most ``timeout_ms``; True if it ended.
 
@@ -110,16 +121,12 @@ class BackgroundCall(QObject):
         self.stop()
         self._generation += 1
         worker = _CallWorker(function, self._generation)
-        thread = QThread()
-        thread.setObjectName("gdviewer-background")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.progress.connect(self._on_progress)
         worker.done.connect(self._on_done)
         worker.failed.connect(self._on_failed)
         worker.cancelled_.connect(self._on_cancelled)
-        self._worker, self._thread = worker, thread
-        thread.start()
+        self._worker = worker
+        self._thread = start_in_thread(worker, "gdviewer-background")
 
     def stop(self) -> None:
         """Cancel the current call (if any), forget it, and wait (bounded) for its thread."""

@@ -21,7 +21,7 @@ from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.errors import ConfigError
 from gdviewer.core.history import Chunk, History
 from gdviewer.core.surface import stable_learning_rate
-from gdviewer.ui.background import stop_thread
+from gdviewer.ui.background import start_in_thread, stop_thread
 from gdviewer.ui.memory import release_free_memory
 
 if TYPE_CHECKING:
@@ -431,15 +431,11 @@ class Session(QObject):
         self._race = race
         self._generation += 1
         worker = TrainingWorker(race, paused=paused, speed=self.speed, generation=self._generation)
-        thread = QThread()
-        thread.setObjectName("gdviewer-training")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.chunk_ready.connect(self._on_chunk)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
-        self._worker, self._thread = worker, thread
-        thread.start()
+        self._worker = worker
+        self._thread = start_in_thread(worker, "gdviewer-training")
 
     def _stop_worker(self) -> None:
         worker, thread = self._worker, self._thread
