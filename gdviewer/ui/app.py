@@ -62,7 +62,7 @@ def _install_startup_probe(window, report_path: str) -> None:
     import json
     import time
 
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QTimer
 
     times: dict[str, float] = {}
 
@@ -72,16 +72,12 @@ def _install_startup_probe(window, report_path: str) -> None:
                 json.dump(times, fh)
             QTimer.singleShot(0, window.close)
 
-    class FirstPaint(QObject):
-        def eventFilter(self, obj, event) -> bool:
-            if event.type() == QEvent.Type.Paint and "first_paint" not in times:
-                times["first_paint"] = time.time()
-                QTimer.singleShot(0, finish)
-            return False
+    def first_paint() -> None:
+        times["first_paint"] = time.time()
+        QTimer.singleShot(0, finish)
 
     window.ask_on_close = False
-    watcher = FirstPaint(window)
-    window.surface_panel.plot_widget.viewport().installEventFilter(watcher)
+    window.on_first_paint(first_paint)
 
     def ready() -> None:
         times["ready"] = time.time()

@@ -436,21 +436,24 @@ class MainWindow(QMainWindow):
             thread.join(timeout_s)
         return thread is None or not thread.is_alive()
 
-    def load_engine_after_first_paint(self, fallback_ms: int = 1000) -> None:
-        """Start loading torch once the window has painted (or after ``fallback_ms``): torch's
-        import in the other thread holds the GIL most of the time, and a first paint that
-        competes with it took 0.25 s longer (measured: first paint 0.54 s → 0.81 s)."""
-        window = self
+    def on_first_paint(self, callback) -> None:
+        """Call ``callback()`` (quick: it runs inside the paint event) when the loss surface,
+        the window's main plot, first paints."""
 
         class FirstPaint(QObject):
             def eventFilter(self, obj, event) -> bool:
                 if event.type() == QEvent.Type.Paint:
                     obj.removeEventFilter(self)
-                    QTimer.singleShot(0, window.load_engine_in_background)
+                    callback()
                 return False
 
-        self._first_paint_watch = FirstPaint(self)
-        self.surface_panel.plot_widget.viewport().installEventFilter(self._first_paint_watch)
+        self.surface_panel.plot_widget.viewport().installEventFilter(FirstPaint(self))
+
+    def load_engine_after_first_paint(self, fallback_ms: int = 1000) -> None:
+        """Start loading torch once the window has painted (or after ``fallback_ms``): torch's
+        import in the other thread holds the GIL most of the time, and a first paint that
+        competes with it took 0.25 s longer (measured: first paint 0.54 s → 0.81 s)."""
+        self.on_first_paint(lambda: QTimer.singleShot(0, self.load_engine_in_background))
         QTimer.singleShot(fallback_ms, self.load_engine_in_background)  # (a second call does nothing)
 
     def _on_engine_loaded(self) -> None:
