@@ -91,7 +91,11 @@ class PanelWidget(QWidget):
         self.readout.setAccessibleName(f"{title} readout")
         # long readouts must not force a wide window: they are clipped, not a minimum width
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.header = QWidget()
+        self.header = QWidget()  # a row of options above the plot, shown once it has some
+        self._header_row = QHBoxLayout(self.header)
+        self._header_row.setContentsMargins(0, 0, 0, 0)
+        self._header_row.addStretch(1)  # left: the panel's options; right: e.g. its help button
+        self._header_right = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(2)
@@ -106,14 +110,16 @@ class PanelWidget(QWidget):
         self.legends.append(legend)
         return legend
 
+    def add_header_controls(self, *widgets: QWidget) -> None:
+        """Put ``widgets`` at the left of the row above the plot (the panel's own options)."""
+        for widget in widgets:
+            self._header_row.insertWidget(self._header_row.count() - self._header_right - 1, widget)
+        self.header.show()
+
     def add_header_widget(self, widget: QWidget) -> None:
         """Put ``widget`` at the right end of the row above the plot (e.g. a help button)."""
-        layout = self.header.layout()
-        if layout is None:
-            layout = QHBoxLayout(self.header)
-            layout.setContentsMargins(0, 0, 0, 0)
-            layout.addStretch(1)
-        layout.addWidget(widget)
+        self._header_row.addWidget(widget)
+        self._header_right += 1
         self.header.show()
 
     def apply_style(self, style: PlotStyle) -> None:

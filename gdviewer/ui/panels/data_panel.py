@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QWidget
 
 from gdviewer.ui.data_edit import MAX_EDITABLE_POINTS, EditableScatter
 from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget, style_text
@@ -35,11 +35,7 @@ class DataPanel(PanelWidget):
         self.edit_box.setToolTip("Click to add a point, drag one to move it, right-click (or select and press "
                                  "Delete) to remove it; Ctrl+Z undoes. The run is reset after an edit.")
         self.edit_box.setAccessibleName("Edit data points")
-        row = QHBoxLayout(self.header)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit_box)
-        row.addStretch(1)
-        self.header.show()
+        self.add_header_controls(self.edit_box)
         self.edit_box.toggled.connect(self.set_editable)
         self.selected_point: int | None = None
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static between data changes

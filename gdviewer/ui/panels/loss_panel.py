@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from gdviewer.core.batching import steps_per_epoch
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
@@ -43,13 +43,7 @@ class LossPanel(PanelWidget):
         self.log_box = QCheckBox("log scale")
         self.log_box.setToolTip("A log scale shows the slow final descent and SGD's noise floor")
         self.log_box.setAccessibleName("Loss log scale")
-        row = QHBoxLayout(self.header)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("x-axis:"))
-        row.addWidget(self.axis_box)
-        row.addWidget(self.log_box)
-        row.addStretch(1)
-        self.header.show()
+        self.add_header_controls(QLabel("x-axis:"), self.axis_box, self.log_box)
         self.frame_run()
         self.axis_box.currentTextChanged.connect(self.set_x_axis)
         self.log_box.toggled.connect(self.set_log_scale)

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QLabel, QWidget
 
 from gdviewer.ui.panels.common import (
     MAX_PATH_POINTS,
@@ -109,13 +109,7 @@ class SurfacePanel(PanelWidget):
         self.batch_box.setAccessibleName("Show the batch's own loss contours")
         self.batch_box.setToolTip("Faint contours of the loss of just the samples this step used. For one "
                                   "sample it is a valley along a line (shown when paused or slow).")
-        row = QHBoxLayout(self.header)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Show:"))
-        row.addWidget(self.arrows_box)
-        row.addWidget(self.batch_box)
-        row.addStretch(1)
-        self.header.show()
+        self.add_header_controls(QLabel("Show:"), self.arrows_box, self.batch_box)
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
         self.batch_box.toggled.connect(self._on_overlay_toggled)
         self.readout.setText("Hover to read the loss; click to choose the start point (w₀, b₀).")
