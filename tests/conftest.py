@@ -3,3 +3,8 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--long", action="store_true", default=False,
+                     help="full-length soak-style tests (the 2,000-action random walk); .ci/run uses it once")
