@@ -170,8 +170,10 @@ def _write_animation(args: argparse.Namespace, dataset, config) -> str | None:
     """Render the run into an animation with the window, offscreen when there is no screen."""
     import os
 
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gdviewer.qt_platform import check_xcb
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or check_xcb():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen, or one Qt cannot open
     try:
         from PySide6.QtCore import qInstallMessageHandler
         from PySide6.QtWidgets import QApplication

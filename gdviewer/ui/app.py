@@ -152,6 +152,12 @@ def gui_parser() -> argparse.ArgumentParser:
 def run_app(argv: Sequence[str]) -> int:
     """Open the window; returns the process exit status."""
     args = gui_parser().parse_args(list(argv))
+    from gdviewer.qt_platform import check_xcb
+
+    problem = check_xcb()  # Qt's xcb plugin aborts the process on a missing library: say why first
+    if problem:
+        print(problem, file=sys.stderr, end="")
+        return 1
     from PySide6.QtCore import QSettings, QTimer, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
