@@ -15,6 +15,15 @@ from collections.abc import Sequence
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_DIVERGED = 3
+ANIMATION_FPS = 12
+ANIMATION_SECONDS = 6.0
+
+
+def _file_name(text: str) -> str:
+    """A path option's value: an empty one is a mistake (a shell variable that was not set)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty value; give a file name")
+    return text
 
 
 def _run_parser() -> argparse.ArgumentParser:
@@ -50,16 +59,21 @@ def _run_parser() -> argparse.ArgumentParser:
     d.add_argument("--x-stop", type=float, default=data.x_stop, help="(default %(default)s)")
     d.add_argument("--x-step", type=float, default=data.x_step, help="(default %(default)s)")
     d.add_argument("--n-points", type=int, default=None, help="evenly spaced points instead of --x-step")
-    d.add_argument("--data-csv", metavar="PATH", help="two numeric columns x, y (header optional)")
-    d.add_argument("--config", metavar="SESSION", help="take the data and the first run from a session file "
-                   "saved by the window; flags given as well override its settings")
+    d.add_argument("--data-csv", metavar="PATH", type=_file_name,
+                   help="two numeric columns x, y (header optional)")
+    d.add_argument("--config", metavar="SESSION", type=_file_name,
+                   help="take the data and the first run from a session file saved by the window; "
+                   "flags given as well override its settings")
     o = p.add_argument_group("output")
-    o.add_argument("--history-csv", metavar="PATH", help="write every step to this CSV file")
+    o.add_argument("--history-csv", metavar="PATH", type=_file_name, help="write every step to this CSV file")
     o.add_argument("--quiet", action="store_true", help="print only the summary line")
-    o.add_argument("--animation", metavar="PATH", help="also write the run as an animation (.gif, or .mp4 with "
-                   "imageio-ffmpeg), rendered by the window offscreen")
-    o.add_argument("--animation-fps", type=int, default=12, metavar="N", help="frames per second (default 12)")
-    o.add_argument("--animation-seconds", type=float, default=6.0, metavar="S", help="length (default 6)")
+    o.add_argument("--animation", metavar="PATH", type=_file_name,
+                   help="also write the run as an animation (.gif, or .mp4 with imageio-ffmpeg), "
+                   "rendered by the window offscreen")
+    o.add_argument("--animation-fps", type=int, default=ANIMATION_FPS, metavar="N",
+                   help="frames per second (default %(default)s; with --animation)")
+    o.add_argument("--animation-seconds", type=float, default=ANIMATION_SECONDS, metavar="S",
+                   help="length (default %(default)s; with --animation)")
     return p
 
 
@@ -71,6 +85,11 @@ def run_headless(argv: Sequence[str]) -> int:
 
     parser = _run_parser()
     args = parser.parse_args(list(argv))
+    lonely = [flag for flag in ("--animation-fps", "--animation-seconds")
+              if any(a == flag or a.startswith(flag + "=") for a in argv)]
+    if lonely and not args.animation:
+        parser.exit(EXIT_USAGE, f"gdviewer run: error: {' and '.join(lonely)} only "
+                                f"{'make' if len(lonely) > 1 else 'makes'} sense with --animation PATH\n")
     if args.animation and not args.animation.lower().endswith((".gif", ".mp4")):
         parser.exit(EXIT_USAGE, f"gdviewer run: error: --animation must name a .gif or .mp4 file, got "
                                 f"{args.animation!r}\n")
@@ -178,6 +197,7 @@ def _write_animation(args: argparse.Namespace, dataset, config) -> str | None:
         from PySide6.QtCore import qInstallMessageHandler
         from PySide6.QtWidgets import QApplication
 
+        from gdviewer.core.atomic_write import atomic_path
         from gdviewer.ui.animation import AnimationSettings, render_animation, train_to_end
         from gdviewer.ui.app import _qt_message_handler
         from gdviewer.ui.main_window import MainWindow
@@ -198,7 +218,8 @@ def _write_animation(args: argparse.Namespace, dataset, config) -> str | None:
         window.resize(1360, 860)
         window.show()
         train_to_end(window)
-        frames = render_animation(window, args.animation, settings)
+        with atomic_path(args.animation) as tmp:  # a full disk leaves no partial file and exits ≠ 0
+            frames = render_animation(window, tmp, settings)
     except (OSError, ValueError) as exc:
         return f"could not write the animation: {exc}"
     finally:

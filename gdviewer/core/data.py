@@ -19,6 +19,7 @@ import numpy as np
 
 from gdviewer.core.config import MAX_POINTS, DataConfig
 from gdviewer.core.errors import DataError
+from gdviewer.core.input_files import CSV_LIMIT_BYTES, check_regular, read_limited
 
 if TYPE_CHECKING:
     import torch
@@ -181,22 +182,16 @@ Progress = Callable[[float], None]
 
 
 def load_csv(path: str | Path, x_column: int = 0, y_column: int = 1, max_line_chars: int = 100_000,
-             progress: Progress | None = None) -> Dataset:
+             progress: Progress | None = None, max_bytes: int = CSV_LIMIT_BYTES) -> Dataset:
     """Read two numeric columns from a CSV file (comma, semicolon, tab or spaces).
 
     A header row is optional. Raises :class:`DataError` with the line number and the
     problem for anything unusable, so a caller can show it and keep its current data.
-    ``progress`` is called with the fraction done (0 … 1) as the file is parsed.
+    ``progress`` is called with the fraction done (0 … 1) as the file is parsed. Devices,
+    pipes and files over ``max_bytes`` are refused before they are read (:mod:`input_files`).
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    raw = read_limited(path, max_bytes, "CSV file", rows=True)  # regular files only, size checked first
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -211,9 +206,10 @@ def peek_columns(path: str | Path, limit: int = 65536) -> list[str]:
     "column 2", … when the first row is numbers); [] if it cannot be read. Reads ``limit``
     bytes at most, so it is cheap enough for the GUI thread."""
     try:
+        check_regular(path)  # opening a FIFO with no writer would block the GUI thread
         with open(path, "rb") as fh:
             head = fh.read(limit).decode("utf-8-sig", errors="replace")
-    except OSError:
+    except (OSError, DataError):
         return []
     for line in head.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gdviewer.core.atomic_write import atomic_path
+
 #: Column name → dtype. w, b, the losses and gradients come from float32 tensors, so float32
 #: stores them exactly; the full-data loss is computed in float64 from sufficient statistics.
 COLUMNS: dict[str, np.dtype] = {
@@ -116,7 +118,7 @@ class History:
         names = list(COLUMNS)
         table = np.column_stack([self.column(n).astype(np.float64) for n in names]) if self._n else None
         fmt = ["%d" if COLUMNS[n].kind == "i" else "%.9g" for n in names]
-        with open(path, "w", newline="") as fh:
+        with atomic_path(path) as tmp, open(tmp, "w", newline="") as fh:  # complete or not at all
             fh.write(",".join(names) + "\n")
             if table is not None:
                 np.savetxt(fh, table, delimiter=",", fmt=fmt)

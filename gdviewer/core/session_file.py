@@ -14,8 +14,10 @@ from pathlib import Path
 from reprlib import repr as _brief
 from typing import Any
 
+from gdviewer.core.atomic_write import write_atomically
 from gdviewer.core.config import CLOCKS, DataConfig, RunConfig
 from gdviewer.core.errors import ConfigError, DataError
+from gdviewer.core.input_files import SESSION_LIMIT_BYTES, read_limited
 
 FORMAT = "gdviewer-session"
 VERSION = 2
@@ -166,18 +168,13 @@ def _count(data: DataConfig) -> int:
     return data.point_count
 
 
-def load_session(path: str | Path) -> SessionSpec:
+def load_session(path: str | Path, max_bytes: int = SESSION_LIMIT_BYTES) -> SessionSpec:
     path = Path(path)
+    raw = read_limited(path, max_bytes, "session file")  # regular files only, size checked first
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise DataError(f"{path}: not UTF-8 text; is this a session file?") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    except ValueError as exc:  # a path with a NUL character
-        raise DataError(f"{str(path)!r}: not a usable file name ({exc})") from None
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -190,4 +187,5 @@ def load_session(path: str | Path) -> SessionSpec:
 
 
 def save_session(path: str | Path, spec: SessionSpec) -> None:
-    Path(path).write_text(json.dumps(spec.to_dict(), indent=2) + "\n", encoding="utf-8")
+    """Write the session completely or not at all (a full disk raises ``OSError``; the old file stays)."""
+    write_atomically(path, json.dumps(spec.to_dict(), indent=2) + "\n")

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdviewer.core.atomic_write import write_atomically
+
 
 class CodeDialog(QDialog):
     """Shows ``code`` read-only with Copy and Save buttons."""
@@ -59,4 +61,4 @@ class CodeDialog(QDialog):
             self.save(path)
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.code, encoding="utf-8")
+        write_atomically(path, self.code)  # complete or not at all

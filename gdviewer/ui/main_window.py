@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdviewer import __version__
+from gdviewer.core.atomic_write import atomic_path
 from gdviewer.core.codegen import pytorch_script
 from gdviewer.core.config import ALGORITHM_LABELS, DataConfig, RunConfig
 from gdviewer.core.data import Dataset, peek_columns
@@ -956,7 +957,8 @@ class MainWindow(QMainWindow):
                  "parameters": self.parameters_panel}[key]
         self.redraw()
         try:
-            export_panel(panel, path)
+            with atomic_path(path) as tmp:  # the user's name only ever holds a complete file
+                export_panel(panel, tmp)
         except (OSError, ValueError) as exc:
             self.banner.show_message(f"Could not export to {path}: {exc}", "error")
             return False
@@ -985,7 +987,8 @@ class MainWindow(QMainWindow):
             return not progress.wasCanceled()
 
         try:
-            frames = render_animation(self, path, settings, step)
+            with atomic_path(path) as tmp:  # the user's name only ever holds a complete file
+                frames = render_animation(self, tmp, settings, step)
         except AnimationCancelled:
             self.statusBar().showMessage("Animation cancelled", 5000)
             return 0
@@ -1019,7 +1022,13 @@ class MainWindow(QMainWindow):
     def save_screenshot(self, path: str | Path) -> bool:
         """Render the whole window to a PNG file."""
         self.redraw()
-        ok = self.grab().save(str(path), "PNG")
+        try:
+            with atomic_path(path) as tmp:  # a full disk leaves no half-written PNG behind
+                if not self.grab().save(str(tmp), "PNG"):
+                    raise OSError("the image could not be written")
+            ok = True
+        except OSError:
+            ok = False
         if not ok:
             self.banner.show_message(f"Could not write the screenshot to {path}", "error")
         return ok

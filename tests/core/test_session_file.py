@@ -105,7 +105,7 @@ DEEP = "[" * 100_000 + "]" * 100_000
 # id → (file content: str, bytes, or None for "no such file", or "<dir>" for a folder; words the message has)
 BAD_FILES: dict[str, tuple[str | bytes | None, tuple[str, ...]]] = {
     "missing file": (None, ("file not found",)),
-    "a folder": ("<dir>", ("cannot be read",)),
+    "a folder": ("<dir>", ("is a folder, not a regular file",)),
     "not UTF-8": (b'{"name": "caf\xe9"}', ("not UTF-8",)),
     "binary junk": (bytes(range(256)) * 4, ("not UTF-8",)),
     "empty file": ("", ("line 1", "not valid JSON")),

@@ -1,0 +1,57 @@
+"""Issue 13 in the window: devices, pipes and huge files opened or dropped explain and keep
+the session; failed writes (session, export, screenshot, animation) say so and leave no file."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import numpy as np
+import pytest
+
+from gdviewer.core import atomic_write
+from gdviewer.ui.animation import AnimationSettings
+
+
+def full_disk(fd):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("kind", ["fifo.csv", "zero.csv", "zero.json", "fifo.json", "folder.csv"])
+def test_opening_a_device_or_pipe_explains_and_keeps_the_data(qtbot, window, tmp_path, kind):
+    path = tmp_path / kind
+    if kind.startswith("fifo"):
+        os.mkfifo(path)
+    elif kind.startswith("zero"):
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    before = window.session.dataset.x.copy()
+    if path.suffix == ".csv":
+        with qtbot.waitSignal(window.loader.failed, timeout=10000):
+            window.open_path(path)
+    else:
+        assert not window.open_path(path)
+    assert "not a regular file" in window.banner.label.text()
+    np.testing.assert_array_equal(window.session.dataset.x, before)
+
+
+def test_a_session_save_on_a_full_disk_says_so_and_keeps_the_old_file(qtbot, window, tmp_path, monkeypatch):
+    target = tmp_path / "lesson.json"
+    target.write_text("the lesson")
+    monkeypatch.setattr(atomic_write.os, "fsync", full_disk)
+    assert not window.save_path(target)
+    assert "Could not save" in window.banner.label.text()
+    assert target.read_text() == "the lesson"
+    assert [p.name for p in tmp_path.iterdir()] == ["lesson.json"]
+
+
+def test_exports_and_screenshots_on_a_full_disk_say_so_and_leave_nothing(qtbot, window, tmp_path, monkeypatch):
+    monkeypatch.setattr(atomic_write.os, "fsync", full_disk)
+    assert not window.export_panel("loss", tmp_path / "loss.png")
+    assert "Could not export" in window.banner.label.text()
+    assert not window.save_screenshot(tmp_path / "shot.png")
+    assert "Could not write the screenshot" in window.banner.label.text()
+    assert window.export_animation(tmp_path / "run.gif", AnimationSettings(4, 1.0)) == 0
+    assert "Could not write the animation" in window.banner.label.text()
+    assert list(tmp_path.iterdir()) == []
