@@ -20,6 +20,9 @@ import numpy as np
 from gdviewer.core.config import MAX_POINTS, DataConfig
 from gdviewer.core.errors import DataError
 from gdviewer.core.input_files import CSV_LIMIT_BYTES, check_regular, read_limited
+from gdviewer.core.text_limits import bounded_name
+
+MAX_COLUMNS = 200  # offered in the column chooser; a wider file still loads by column number
 
 if TYPE_CHECKING:
     import torch
@@ -216,8 +219,8 @@ def peek_columns(path: str | Path, limit: int = 65536) -> list[str]:
             delimiter = next((d for d in _DELIMITERS if d in line), None)
             cells = [c.strip() for c in _split(line, delimiter)]
             if all(_is_number(c) for c in cells):
-                return [f"column {i + 1}" for i in range(len(cells))]
-            return [c or f"column {i + 1}" for i, c in enumerate(cells)]
+                return [f"column {i + 1}" for i in range(min(len(cells), MAX_COLUMNS))]
+            return [bounded_name(c) or f"column {i + 1}" for i, c in enumerate(cells[:MAX_COLUMNS])]
     return []
 
 
