@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from reprlib import repr as _brief
 from typing import Any
 
+from gdviewer.core.budget import check_memory, check_work
 from gdviewer.core.errors import ConfigError
 
 SCHEMA_VERSION = 1
@@ -207,12 +208,21 @@ class RunConfig:
         if n_points is not None and n_points < 2:
             raise ConfigError("data", f"needs at least 2 points, got {n_points}")
         if n_points is not None:
-            per_epoch = {"batch": 1, "stochastic": n_points}.get(self.algorithm, -(-n_points // self.batch_size))
+            per_epoch = self.steps_per_epoch(n_points)
             total = per_epoch * self.epochs
             if total > MAX_TOTAL_STEPS:
                 raise ConfigError("epochs", f"gives {total:,} steps ({per_epoch:,} per epoch); a run can take at most "
                                   f"{MAX_TOTAL_STEPS:,} steps, so use at most {MAX_TOTAL_STEPS // per_epoch:,} epochs")
+            check_work(n_points, self.epochs)
+            check_memory([total], [self.epochs])
         return self
+
+    def steps_per_epoch(self, n_points: int) -> int:
+        """Batch GD: 1; stochastic: one per sample; mini-batch: ⌈n / batch size⌉."""
+        return {"batch": 1, "stochastic": n_points}.get(self.algorithm, -(-n_points // self.batch_size))
+
+    def total_steps(self, n_points: int) -> int:
+        return self.steps_per_epoch(n_points) * self.epochs
 
     def with_changes(self, **changes: Any) -> RunConfig:
         return replace(self, **changes)

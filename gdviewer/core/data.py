@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
+from reprlib import repr as _brief
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,6 +22,9 @@ import numpy as np
 from gdviewer.core.config import MAX_POINTS, DataConfig
 from gdviewer.core.errors import DataError
 from gdviewer.core.input_files import CSV_LIMIT_BYTES, check_regular, read_limited
+from gdviewer.core.text_limits import bounded_name
+
+MAX_COLUMNS = 200  # offered in the column chooser; a wider file still loads by column number
 
 if TYPE_CHECKING:
     import torch
@@ -167,7 +172,7 @@ def generate_synthetic(config: DataConfig) -> Dataset:
                    true_intercept=config.intercept, config=config)
 
 
-_DELIMITERS = (",", ";", "\t")
+_DELIMITERS = ("\t", ";", ",")  # tab and semicolon first: such files may hold decimal commas
 
 
 def _split(line: str, delimiter: str | None) -> list[str]:
@@ -216,8 +221,8 @@ def peek_columns(path: str | Path, limit: int = 65536) -> list[str]:
             delimiter = next((d for d in _DELIMITERS if d in line), None)
             cells = [c.strip() for c in _split(line, delimiter)]
             if all(_is_number(c) for c in cells):
-                return [f"column {i + 1}" for i in range(len(cells))]
-            return [c or f"column {i + 1}" for i, c in enumerate(cells)]
+                return [f"column {i + 1}" for i in range(min(len(cells), MAX_COLUMNS))]
+            return [bounded_name(c) or f"column {i + 1}" for i, c in enumerate(cells[:MAX_COLUMNS])]
     return []
 
 
@@ -251,7 +256,9 @@ def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: i
                         "separated by comma, semicolon or tab")
     if len(header_cells) < need:
         raise DataError(f"{name}, line {numbers[0]}: has {len(header_cells)} columns; column {need} was asked for")
-    if not all(_is_number(c) for c in (header_cells[x_column], header_cells[y_column])):
+    decimal_comma = delimiter in (";", "\t")
+    if not all(_is_number(c.replace(",", ".", 1) if decimal_comma else c)
+               for c in (header_cells[x_column], header_cells[y_column])):
         numbers, texts = numbers[1:], texts[1:]  # a header row
     if len(texts) < 2:
         raise DataError(f"{name}: need at least 2 data rows, found {len(texts)}")
@@ -265,13 +272,16 @@ def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: i
     if not fast:
         for k, (lineno, ln) in enumerate(zip(numbers, body, strict=True)):
             # one line at a time: an unbalanced quote must not swallow the lines after it
-            cells = next(csv.reader([ln], delimiter=delimiter or " ", skipinitialspace=True), [])
+            try:
+                cells = next(csv.reader([ln], delimiter=delimiter or " ", skipinitialspace=True, strict=True), [])
+            except csv.Error:
+                raise DataError(f"{name}, line {lineno}: a quote is not closed ({_brief(ln)})") from None
             if delimiter is None:
                 cells = [c for c in cells if c]
             if len(cells) < need:
                 raise DataError(f"{name}, line {lineno}: has {len(cells)} column(s), expected at least {need}")
-            xs[k] = _number(cells[x_column], name, lineno, "x")
-            ys[k] = _number(cells[y_column], name, lineno, "y")
+            xs[k] = _number(cells[x_column], name, lineno, "x", decimal_comma)
+            ys[k] = _number(cells[y_column], name, lineno, "y", decimal_comma)
     bad = ~(np.isfinite(xs) & np.isfinite(ys))
     if bad.any():
         k = int(np.argmax(bad))
@@ -288,14 +298,19 @@ def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: i
 def _split_lines(text: str, piece: int = 1 << 21) -> list[str]:
     """``text.splitlines()`` a few MB at a time: one call on a big file would hold the GIL
     (and freeze a window whose data is loading in a thread) for the whole split."""
-    if len(text) <= piece:
-        return text.splitlines()
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")  # old Mac line ends
     lines: list[str] = []
     start = 0
     while start < len(text):
         end = text.find("\n", start + piece)
         end = len(text) if end < 0 else end + 1
-        lines += text[start:end].splitlines()
+        # only \n (and \r\n) end a line: str.splitlines() would also split at U+2028, form
+        # feeds and other characters no spreadsheet writes between rows
+        part = text[start:end].split("\n")
+        if part and part[-1] == "":
+            part.pop()
+        lines += [ln[:-1] if ln.endswith("\r") else ln for ln in part]
         start = end
     return lines
 
@@ -320,23 +335,28 @@ def _parse_fast(body: list[str], delimiter: str | None, xc: int, yc: int,
     return True
 
 
+#: A number as spreadsheet programs write it: ASCII digits, an optional sign, point and
+#: exponent. Python's float() also takes "1_000", fullwidth and Arabic-Indic digits, which
+#: no spreadsheet writes and which would silently become data.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity|nan)",
+                     re.ASCII | re.IGNORECASE)
+
+
 def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+    return _NUMBER.fullmatch(cell.strip()) is not None
 
 
-def _number(cell: str, name: str, lineno: int, column: str) -> float:
+def _number(cell: str, name: str, lineno: int, column: str, decimal_comma: bool = False) -> float:
     cell = cell.strip()
     if not cell:
         raise DataError(f"{name}, line {lineno}: the {column} value is empty")
-    try:
-        value = float(cell)
-    except ValueError:
+    if decimal_comma and cell.count(",") == 1 and "." not in cell:
+        cell = cell.replace(",", ".")  # "2,5" in a file separated by ; or tabs: a decimal comma
+    if not _is_number(cell):
         shown = cell if len(cell) <= 40 else cell[:37] + "..."
-        raise DataError(f"{name}, line {lineno}: the {column} value {shown!r} is not a number") from None
+        raise DataError(f"{name}, line {lineno}: the {column} value {shown!r} is not a number "
+                        "(digits 0-9, a point or a decimal comma, an optional exponent)")
+    value = float(cell)
     if not math.isfinite(value):
         raise DataError(f"{name}, line {lineno}: the {column} value {cell!r} is not finite")
     return value

@@ -18,6 +18,7 @@ from gdviewer.core.atomic_write import write_atomically
 from gdviewer.core.config import CLOCKS, DataConfig, RunConfig
 from gdviewer.core.errors import ConfigError, DataError
 from gdviewer.core.input_files import SESSION_LIMIT_BYTES, read_limited
+from gdviewer.core.text_limits import DESCRIPTION_CHARS, bounded, bounded_name
 
 FORMAT = "gdviewer-session"
 VERSION = 2
@@ -88,7 +89,7 @@ def _runs_from(obj: Any, where: str, n: int) -> tuple[RunSpec, ...]:
             raise DataError(f"{where}: run {i + 1}: invalid setting {exc}") from None
         except TypeError as exc:
             raise DataError(f"{where}: run {i + 1}: invalid settings ({exc})") from None
-        runs.append(RunSpec(config, name[:60], colour))
+        runs.append(RunSpec(config, bounded_name(name)[:60], colour))
     return tuple(runs)
 
 
@@ -138,7 +139,7 @@ def spec_from_dict(obj: Any, where: str = "session") -> SessionSpec:
         value = obj.get(key, "")
         if not isinstance(value, str):
             raise DataError(f"{where}: {key} must be text, got {type(value).__name__}")
-        texts[key] = value
+        texts[key] = bounded_name(value) if key == "name" else bounded(value, DESCRIPTION_CHARS)
     return SessionSpec(data=data, run=run, runs=runs, clock=clock, points=points, view=view, **texts)
 
 
@@ -161,7 +162,7 @@ def _points_from(obj: Any, where: str) -> tuple[tuple[float, ...], tuple[float, 
         raise DataError(f"{where}: points must all be finite numbers")
     if not isinstance(source, str):
         raise DataError(f"{where}: points source must be text")
-    return fx, fy, source
+    return fx, fy, bounded_name(source)
 
 
 def _count(data: DataConfig) -> int:

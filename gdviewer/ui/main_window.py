@@ -8,6 +8,7 @@ however fast training runs.
 from __future__ import annotations
 
 import contextlib
+import html
 import math
 import sys
 import threading
@@ -714,7 +715,8 @@ class MainWindow(QMainWindow):
         self.run_controls.set_n_points(s.dataset.n)
         self.surface_panel.update_data()
         if spec.description:
-            self.banner.show_message(f"<b>{spec.name}</b>: {spec.description}" if spec.name else spec.description)
+            name, text = html.escape(spec.name), html.escape(spec.description)  # from a file: text, not markup
+            self.banner.show_message(f"<b>{name}</b>: {text}" if name else text)
 
     def apply_preset(self, name: str) -> None:
         if not self._may_interrupt(f"The preset “{name}”"):

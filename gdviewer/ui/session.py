@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from gdviewer.core.batching import indices_for_step, steps_per_epoch
+from gdviewer.core.budget import check_memory
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.errors import ConfigError
@@ -127,6 +128,7 @@ class Session(QObject):
         if len(self.runs) >= MAX_RUNS:
             raise ConfigError("runs", f"at most {MAX_RUNS} runs race at once")
         config = (config or self.run_config).validate(self.dataset.n)
+        self._check_memory([r.config for r in self.runs] + [config])
         self._stop_worker()
         index = len(self.runs)
         self.runs.append(Run(config, name or f"Run {index + 1}", colour or self._next_colour()))
@@ -176,12 +178,18 @@ class Session(QObject):
             self.clock = clock
             self.reset()
 
+    def _check_memory(self, configs: list[RunConfig]) -> None:
+        """All runs' histories together within the memory budget (ConfigError says what fits)."""
+        n = self.dataset.n
+        check_memory([c.total_steps(n) for c in configs], [c.epochs for c in configs])
+
     def set_runs(self, runs: list[tuple[RunConfig, str, str]], clock: str = "epoch") -> None:
         """Replace all runs (a preset or a session file); checked before anything changes."""
         if not 1 <= len(runs) <= MAX_RUNS:
             raise ConfigError("runs", f"between 1 and {MAX_RUNS} runs, got {len(runs)}")
         for config, _name, _colour in runs:
             config.validate(self.dataset.n)
+        self._check_memory([config for config, _name, _colour in runs])
         self._stop_worker()
         self.runs = [Run(c, name or f"Run {i + 1}", colour or RUN_COLOURS[i % len(RUN_COLOURS)])
                      for i, (c, name, colour) in enumerate(runs)]
@@ -294,6 +302,7 @@ class Session(QObject):
         """Use ``config`` for the selected run; resets the race if it changed. Raises
         ConfigError (and changes nothing) if invalid."""
         config.validate(self.dataset.n)
+        self._check_memory([config if i == self.selected else r.config for i, r in enumerate(self.runs)])
         if config == self.run_config:
             return False
         self._stop_worker()

@@ -78,8 +78,10 @@ def test_stochastic_1000_epochs_on_100_points_is_accepted():
     assert trainer.total_steps == 100_000
 
 
-def test_batch_runs_are_bounded_by_the_epoch_limit_only():
-    RunConfig(algorithm="batch", epochs=MAX_EPOCHS).validate(MAX_TOTAL_STEPS)
+def test_batch_runs_are_bounded_by_the_epoch_limit_and_the_work_limit():
+    RunConfig(algorithm="batch", epochs=MAX_EPOCHS).validate(10_000)
+    with pytest.raises(ConfigError, match="sample gradients"):  # issue 13: 10¹³ sample gradients ran for minutes
+        RunConfig(algorithm="batch", epochs=MAX_EPOCHS).validate(MAX_TOTAL_STEPS)
     with pytest.raises(ConfigError) as info:
         RunConfig(algorithm="batch", epochs=MAX_EPOCHS + 1).validate(100)
     assert info.value.field == "epochs"
