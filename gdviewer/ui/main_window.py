@@ -70,6 +70,7 @@ from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
 from gdviewer.ui.panels.surface_panel import SurfacePanel
 from gdviewer.ui.readouts import ReadoutTable
+from gdviewer.ui.recovery import RecoveryStore
 from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, RUNNING, Session
 from gdviewer.ui.shortcuts_dialog import ShortcutsDialog
 from gdviewer.ui.sweep_view import SweepDialog
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         self.recent = RecentFiles(settings)
         self.recovery_path = Path(recovery_path) if recovery_path else None
         self._autosaved: str | None = None
+        self._recovery: RecoveryStore | None = None
         self._autosave_timer = QTimer(self, interval=AUTOSAVE_INTERVAL_MS)
         self._autosave_timer.timeout.connect(self.autosave)
         self.ask_on_close = True
@@ -1142,20 +1144,27 @@ class MainWindow(QMainWindow):
             return False
         fingerprint = self._fingerprint()
         if fingerprint == self._saved_fingerprint:
-            self.recovery_path.unlink(missing_ok=True)
+            self._recovery_store().remove()
             self._autosaved = None
             return False
         if fingerprint == self._autosaved:
             return False
         try:
-            self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.recovery_path.with_suffix(".tmp")
-            tmp.write_text(fingerprint, encoding="utf-8")
-            tmp.replace(self.recovery_path)  # atomic: a crash mid-write leaves the old file
+            self._recovery_store().write(fingerprint)  # this window's own file, atomic
         except OSError:
             return False
         self._autosaved = fingerprint
         return True
+
+    def _recovery_store(self) -> RecoveryStore | None:
+        """The recovery files at ``recovery_path`` (None: no crash safety, as in screenshots)."""
+        if self.recovery_path is None:
+            return None
+        if self._recovery is None or self._recovery.base != Path(self.recovery_path):
+            if self._recovery is not None:
+                self._recovery.release()
+            self._recovery = RecoveryStore(self.recovery_path)
+        return self._recovery
 
     def ask_restore(self) -> bool:
         """Offer to restore the recovered session (tests replace this)."""
@@ -1164,19 +1173,25 @@ class MainWindow(QMainWindow):
 
     def offer_recovery(self) -> bool:
         """At start: if a recovery file is there, offer it; True if it was restored."""
-        if self.recovery_path is None or not self.recovery_path.exists():
+        store = self._recovery_store()
+        orphans = store.orphans() if store is not None else []
+        if not orphans:
             return False
         import json
 
-        try:
-            spec = spec_from_dict(json.loads(self.recovery_path.read_text(encoding="utf-8")), "recovered session")
-        except (OSError, ValueError, DataError):
-            self.recovery_path.unlink(missing_ok=True)
-            return False
-        if not self.ask_restore():
-            self.recovery_path.unlink(missing_ok=True)
+        spec = None
+        for path in orphans:  # the newest that parses
+            try:
+                spec = spec_from_dict(json.loads(path.read_text(encoding="utf-8")), "recovered session")
+                break
+            except (OSError, ValueError, DataError):
+                continue
+        if spec is None or not self.ask_restore():
+            store.discard(orphans)
             return False
         self.apply_spec(spec)
+        self.autosave()  # in this window's own file before the orphans go
+        store.discard(orphans)
         self.banner.show_message("Restored the session from before gdviewer stopped unexpectedly. "
                                  "Save it to keep it.")
         return True
@@ -1210,8 +1225,9 @@ class MainWindow(QMainWindow):
         self.view_options.close()  # the layout saved is the user's own, not presentation mode's
         for dialog in self.findChildren(SweepDialog):
             dialog.task.stop()  # a sweep still computing is cancelled, its thread waited for
-        if self.recovery_path is not None:
-            self.recovery_path.unlink(missing_ok=True)  # a clean close: nothing to recover
+        if self._recovery is not None:
+            self._recovery.remove()  # a clean close: nothing to recover
+            self._recovery.release()
         self.loader.cancel()
         self.session.shutdown()
         self._save_settings()

@@ -26,14 +26,14 @@ def test_unsaved_changes_are_autosaved_and_offered_after_a_crash(qtbot, make_win
     first.apply_preset("Optimisers race")
     first.session.rename_run(1, "Heavy ball")
     assert first.autosave() and recovery.exists()
-    # a crash: the window never closes cleanly, the file stays; the next start offers it
+    # a crash: the window never closes cleanly, the file stays without its lock; the next start offers it
+    first._recovery_store().release()
     second = make_window(recovery_path=recovery)
     second.ask_restore = lambda: True
     assert second.offer_recovery()
     assert [r.name for r in second.session.runs] == [r.name for r in first.session.runs]
     assert second.session.runs[1].name == "Heavy ball"
     assert second.has_unsaved_changes is False or second.banner.isVisibleTo(second)
-    first.recovery_path = None  # (so the test's teardown does not delete the file twice)
 
 
 def test_declining_the_recovery_or_closing_cleanly_removes_the_file(qtbot, make_window, tmp_path):

@@ -1,0 +1,92 @@
+"""Recovery files: one per running window, locked while it lives (Qt's QLockFile).
+
+Why: two gdviewer windows used to share one ``recovery.json`` (and one ``.tmp`` beside it): one
+window's autosave overwrote the other's, and a clean close of one deleted the file the other
+needed after a crash. Now each window writes its own file, holding a lock; a file whose lock
+is free (its process ended without a clean close: a crash or a kill) is an orphan, and the
+next start offers the newest orphan. Writes are atomic (``core.atomic_write``), so a kill at
+any moment leaves the last complete autosave, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+
+from gdviewer.core.atomic_write import write_atomically
+
+
+def _lock(path: Path) -> QLockFile:
+    lock = QLockFile(str(path) + ".lock")
+    lock.setStaleLockTime(0)  # only a dead owner makes a lock stale, never its age
+    return lock
+
+
+class RecoveryStore:
+    """The recovery files around ``base`` (``recovery.json``, ``recovery-1.json``, …)."""
+
+    def __init__(self, base: str | Path) -> None:
+        self.base = Path(base)
+        self.path: Path | None = None
+        self._lock: QLockFile | None = None
+
+    def _candidates(self):
+        yield self.base
+        for k in itertools.count(1):
+            yield self.base.with_name(f"{self.base.stem}-{k}{self.base.suffix}")
+
+    def claim(self) -> Path:
+        """This window's own file: the first name with no file (an orphan waits to be offered)
+        and no live lock. The lock is held until :meth:`release`."""
+        if self.path is not None:
+            return self.path
+        self.base.parent.mkdir(parents=True, exist_ok=True)
+        for path in self._candidates():
+            if path.exists():
+                continue
+            lock = _lock(path)
+            if lock.tryLock(0):
+                self.path, self._lock = path, lock
+                return path
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def orphans(self) -> list[Path]:
+        """Files left by windows that ended without a clean close, newest first."""
+        found = []
+        folder = self.base.parent
+        if not folder.is_dir():
+            return []
+        names = [self.base, *folder.glob(f"{self.base.stem}-*{self.base.suffix}")]
+        for path in names:
+            if path == self.path or not path.is_file():
+                continue
+            lock = _lock(path)
+            if lock.tryLock(0):  # nobody alive holds it
+                lock.unlock()
+                found.append(path)
+        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def write(self, text: str) -> None:
+        """Replace this window's file with ``text``, completely or not at all (OSError)."""
+        write_atomically(self.claim(), text)
+
+    def remove(self) -> None:
+        """Nothing to recover (saved, or a clean close): this window's file goes."""
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def discard(self, paths: list[Path]) -> None:
+        for path in paths:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+
+    def release(self) -> None:
+        """Give up the lock (the window closes). Without :meth:`remove` first, this is what a
+        crash leaves: the file becomes an orphan for the next start."""
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+            self.path = None
