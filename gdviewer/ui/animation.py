@@ -148,6 +148,7 @@ class _Mp4Writer:
         self.module = imageio_ffmpeg
         self.path, self.fps = path, fps
         self.gen = None
+        self.sent = 0
 
     def add(self, rgb: bytes, w: int, h: int) -> None:
         if self.gen is None:
@@ -159,10 +160,23 @@ class _Mp4Writer:
         w, h, w2, h2 = self.size
         frame = np.frombuffer(rgb, dtype=np.uint8).reshape(h, w, 3)[:h2, :w2]
         self.gen.send(np.ascontiguousarray(frame).tobytes())
+        self.sent += 1
 
     def close(self) -> None:
         if self.gen is not None:
             self.gen.close()
+            self._check()
+
+    def _check(self) -> None:
+        """imageio-ffmpeg does not look at ffmpeg's exit status: a full disk ("No space left on
+        device") left a truncated video and no error. Read the file back and count its frames."""
+        try:
+            frames, _seconds = self.module.count_frames_and_secs(str(self.path))
+        except Exception:  # ffmpeg's own errors: RuntimeError, OSError, …
+            frames = 0
+        if frames < self.sent:
+            raise OSError(f"ffmpeg wrote {frames} of {self.sent} frames to {self.path.name} "
+                          "(is the disk full?)")
 
     def abort(self) -> None:
         if self.gen is not None:

@@ -132,8 +132,9 @@ def _small_file_limit() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))  # like a disk with 20 kB free
 
 
-@pytest.mark.parametrize("output", [["--history-csv", "h.csv"], ["--animation", "a.gif", "--animation-fps", "4",
-                                                                    "--animation-seconds", "1"]])
+@pytest.mark.parametrize("output", [["--history-csv", "h.csv"],
+                                    ["--animation", "a.gif", "--animation-fps", "4", "--animation-seconds", "1"],
+                                    ["--animation", "a.mp4", "--animation-fps", "4", "--animation-seconds", "2"]])
 def test_the_cli_exits_non_zero_on_a_full_disk_and_leaves_no_file(tmp_path, output):
     *flags, name = output[:2]
     args = [*flags, str(tmp_path / name), *output[2:]]
