@@ -1136,6 +1136,9 @@ class MainWindow(QMainWindow):
 
         self.settings.setValue("session/last", json.dumps(spec.to_dict()))
         self.settings.sync()
+        if self.settings.status() != QSettings.Status.NoError:  # a full disk or a read-only folder
+            print(f"gdviewer: could not save the settings to {self.settings.fileName()} "
+                  f"({self.settings.status().name})", file=sys.stderr)
 
     # --- crash safety -------------------------------------------------------------------
     def autosave(self) -> bool:

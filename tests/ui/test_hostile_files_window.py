@@ -55,3 +55,25 @@ def test_exports_and_screenshots_on_a_full_disk_say_so_and_leave_nothing(qtbot, 
     assert window.export_animation(tmp_path / "run.gif", AnimationSettings(4, 1.0)) == 0
     assert "Could not write the animation" in window.banner.label.text()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_only_folder_is_reported_and_nothing_is_written(qtbot, window, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(atomic_write.tempfile, "mkstemp", refuse)  # (root ignores chmod; this is what it does)
+    assert not window.save_path(tmp_path / "lesson.json")
+    assert "Permission denied" in window.banner.label.text()
+    assert window.export_histories(tmp_path / "h.csv") == []
+    assert "Could not write" in window.banner.label.text()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_settings_that_cannot_be_written_are_reported(qtbot, make_window, tmp_path, capfd):
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "settings.ini"
+    folder.mkdir()  # a folder where the settings file should be: Qt cannot write it
+    window = make_window(settings=QSettings(str(folder), QSettings.Format.IniFormat))
+    window.close()
+    assert "could not save the settings" in capfd.readouterr().err
