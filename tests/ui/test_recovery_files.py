@@ -46,9 +46,13 @@ def test_a_kill_at_random_moments_leaves_only_recovery_files_that_parse(tmp_path
                "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data")}
         proc = subprocess.Popen([sys.executable, "-m", "gdviewer", "--preset", "Optimisers race", "--run",
                                  "--speed", "200"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        data = home / "data"
         try:
-            time.sleep(rng.uniform(3.5, 6.0))  # autosaves every 3 s while it trains
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            deadline = time.monotonic() + 60  # the first autosave comes 3 s after the window is up
+            while not list(data.rglob("recovery*.json")) and time.monotonic() < deadline:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                time.sleep(0.1)
+            time.sleep(rng.uniform(0.0, 4.0))  # then at a random moment: mid-training, maybe mid-autosave
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=10)
