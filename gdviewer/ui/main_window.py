@@ -62,6 +62,7 @@ from gdviewer.ui.controls.run_list import RunList
 from gdviewer.ui.controls.timeline import Timeline
 from gdviewer.ui.data_edit import EditPoints, with_moved, with_point, without
 from gdviewer.ui.data_loader import ColumnDialog, CsvLoader
+from gdviewer.ui.document import ReplaceSession, quit_question, window_title
 from gdviewer.ui.files import RecentFiles, export_histories, export_panel
 from gdviewer.ui.help_panel import HELP_PANEL_TITLE, PANEL_TOPICS, HelpPanel, make_help_button
 from gdviewer.ui.icons import icon
@@ -124,7 +125,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session | None = None, settings: QSettings | None = None,
                  recovery_path: str | Path | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("gdviewer: watch gradient descent learn")
+        self.setWindowTitle(window_title(None))
         self.setObjectName("gdviewer-main-window")
         self.session = session or Session()
         self.settings = settings
@@ -177,6 +178,10 @@ class MainWindow(QMainWindow):
         self._on_state_changed(s.state)
         self.redraw()
         self.mark_saved()  # a fresh window has nothing to lose
+        self._title_timer = QTimer(self, singleShot=True, interval=100)  # the modified mark, coalesced
+        self._title_timer.timeout.connect(self.refresh_title)
+        for changed in (self.session.runs_changed, self.session.data_changed, self.session.run_reset):
+            changed.connect(self._title_timer.start)
         if self.recovery_path is not None:
             self._autosave_timer.start()
 
@@ -259,6 +264,8 @@ class MainWindow(QMainWindow):
                                         "Open a session (.json) or a data file (.csv)")
         self.save_action = self._action("Save session…", QKeySequence.StandardKey.Save, self.save_file,
                                         "Save the data and run settings to a session file")
+        self.new_action = self._action("New session", QKeySequence.StandardKey.New, self.new_session,
+                                       "The tutorial's data and run, untitled (Ctrl+Z brings back what was there)")
         self.save_as_action = self._action("Save session as…", QKeySequence.StandardKey.SaveAs,
                                            self.save_file_as, "Save the session to a new file")
         self.screenshot_action = self._action("Whole window as PNG…", None, self.save_screenshot_dialog,
@@ -336,6 +343,7 @@ class MainWindow(QMainWindow):
     def _make_menus_and_toolbar(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -676,19 +684,22 @@ class MainWindow(QMainWindow):
     def apply_data_config(self, config: DataConfig) -> None:
         if not self._may_interrupt("New data"):
             return
+        before = self._document_state()
         try:
             self.session.set_data_config(config)
-            self.undo_stack.clear()
         except ConfigError as exc:
             self.banner.show_message(f"The data could not be changed: {exc}", "error")
             return
         self.data_controls.set_config(config)
         self.run_controls.refresh_hint()
+        self.undo_stack.push(ReplaceSession(self._restore_document, before, self._document_state(), "New data",
+                                            done=True))
 
-    def apply_spec(self, spec: SessionSpec) -> None:
+    def apply_spec(self, spec: SessionSpec, keep_undo: bool = False) -> None:
         """Load data + run settings (a preset or a session file)."""
         s = self.session
-        self.undo_stack.clear()  # edits of the old data cannot be undone onto new data
+        if not keep_undo:
+            self.undo_stack.clear()  # edits of the old data cannot be undone onto new data
         runs = spec.all_runs()
         if spec.points is not None:
             xs, ys, source = spec.points
@@ -720,10 +731,41 @@ class MainWindow(QMainWindow):
             name, text = html.escape(spec.name), html.escape(spec.description)  # from a file: text, not markup
             self.banner.show_message(f"<b>{name}</b>: {text}" if name else text)
 
+    def _document_state(self) -> tuple[SessionSpec, Path | None]:
+        return self.current_spec(), self.session_path
+
+    def _restore_document(self, spec: SessionSpec, path: Path | None) -> None:
+        """Undo/redo of a replacement: the spec and the file it belonged to."""
+        self.apply_spec(replace(spec, description=""), keep_undo=True)
+        self.session_path = path
+        self.refresh_title()
+
+    def replace_session(self, spec: SessionSpec, text: str) -> None:
+        """Replace data and runs as one undoable step, detached from the open file."""
+        before = self._document_state()
+        self.apply_spec(spec, keep_undo=True)
+        self.session_path = None  # a lesson file is never overwritten with something else
+        self.undo_stack.push(ReplaceSession(self._restore_document, before, self._document_state(), text,
+                                            done=True))
+        self.refresh_title()
+
+    def new_session(self) -> None:
+        """File → New: the tutorial's defaults, untitled; undoable, so nothing is asked."""
+        if not self._may_interrupt("A new session"):
+            return
+        self.replace_session(SessionSpec(), "New session")
+        self.statusBar().showMessage("New session (Ctrl+Z brings the previous one back)", 6000)
+
+    def refresh_title(self) -> None:
+        """The file name (or "untitled"), the data file, and the modified mark."""
+        source = self.session.dataset.source
+        self.setWindowTitle(window_title(self.session_path, Path(source).name if source else None))
+        self.setWindowModified(self.has_unsaved_changes)
+
     def apply_preset(self, name: str) -> None:
         if not self._may_interrupt(f"The preset “{name}”"):
             return
-        self.apply_spec(load_presets()[name])
+        self.replace_session(load_presets()[name], f"Preset “{name}”")
         self.statusBar().showMessage(f"Preset: {name} ({ALGORITHM_LABELS[self.session.run_config.algorithm]})",
                                      5000)
 
@@ -760,15 +802,18 @@ class MainWindow(QMainWindow):
             self.load_progress.show()
             self.statusBar().showMessage(f"Loading {path.name}… (Esc cancels)")
             return True
+        before = self._document_state()
         try:
             spec = load_session(path)
             if not self._may_interrupt("Opening a session"):
                 return False
-            self.apply_spec(spec)
+            self.apply_spec(spec, keep_undo=True)
         except (DataError, ConfigError) as exc:
             self.banner.show_message(f"Could not open {path.name}: {exc}", "error")
             return False
         self.session_path = path
+        self.undo_stack.push(ReplaceSession(self._restore_document, before, self._document_state(),
+                                            f"Open {path.name}", done=True))
         self.recent.add(path)
         self.mark_saved()
         self.statusBar().showMessage(f"Opened {path}", 5000)
@@ -850,15 +895,19 @@ class MainWindow(QMainWindow):
         if not self._may_interrupt("New data"):
             self.data_loaded.emit(False)
             return
+        before = self._document_state()
         try:
             self.session.set_dataset(dataset)
-            self.undo_stack.clear()
         except (DataError, ConfigError) as exc:
             self.statusBar().clearMessage()
             self.banner.show_message(f"Could not use {name}: {exc}", "error")
             self.data_loaded.emit(False)
             return
         self.data_controls.set_config(self.session.data_config, source=name, n=dataset.n)
+        self.session_path = None  # new data: the open lesson file is not this any more
+        self.undo_stack.push(ReplaceSession(self._restore_document, before, self._document_state(),
+                                            f"Load {name}", done=True))
+        self.refresh_title()
         if self._loading_path is not None:
             self.recent.add(self._loading_path)
         self.statusBar().showMessage(f"Loaded {dataset.n:,} points from {name}", 5000)
@@ -913,6 +962,7 @@ class MainWindow(QMainWindow):
 
     def mark_saved(self) -> None:
         self._saved_fingerprint = self._fingerprint()
+        self.refresh_title()
 
     @property
     def has_unsaved_changes(self) -> bool:
@@ -1201,8 +1251,7 @@ class MainWindow(QMainWindow):
 
     def ask_unsaved(self) -> str:
         """'save', 'discard' or 'cancel' (tests replace this)."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
-                          "The session has changes that are not saved. Save them before quitting?",
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes", quit_question(self.session_path),
                           QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                           | QMessageBox.StandardButton.Cancel, self)
         answer = box.exec()

@@ -83,12 +83,17 @@ def test_two_points_is_the_least(qtbot, editing):
     assert window.session.dataset.n == 2
 
 
-def test_new_data_clear_the_undo_history(qtbot, editing):
-    window = editing
+def test_new_data_are_one_more_undoable_step_after_the_edits(qtbot, editing):
+    window = editing  # (issue 12: a preset used to wipe the edits with no way back)
+    before = window.session.dataset.x.copy()
     window.add_point(0.0, 0.0)
-    assert window.undo_stack.count() == 1
+    edited = window.session.dataset.x.copy()
     window.apply_preset("Tutorial: batch GD")
-    assert window.undo_stack.count() == 0
+    assert window.undo_stack.count() == 2
+    window.undo_action.trigger()
+    np.testing.assert_array_equal(window.session.dataset.x, edited)
+    window.undo_action.trigger()
+    np.testing.assert_array_equal(window.session.dataset.x, before)
 
 
 def test_edit_mode_stops_panning_and_refuses_huge_data(qtbot, window):
