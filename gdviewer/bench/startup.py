@@ -16,7 +16,10 @@ from gdviewer.bench.results import Figure
 def measure_once() -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "startup.json"
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GDVIEWER_STARTUP_PROBE": str(report)}
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GDVIEWER_STARTUP_PROBE": str(report),
+               # the window writes settings when it closes: into this run's own folders, never the user's
+               "XDG_CONFIG_HOME": str(Path(tmp) / "config"), "XDG_DATA_HOME": str(Path(tmp) / "data"),
+               "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
         start = time.time()
         subprocess.run([sys.executable, "-m", "gdviewer"], env=env, check=True, timeout=120,
                        capture_output=True)
