@@ -23,7 +23,7 @@ from gdviewer.core.config import RunConfig
 from gdviewer.core.data import Dataset
 from gdviewer.core.optimizers import make_optimizer
 from gdviewer.core.surface import LossSurface, stable_learning_rate
-from gdviewer.core.trainer import DIVERGENCE_FACTOR
+from gdviewer.core.trainer import DIVERGENCE_FACTOR, grew_out
 
 MAX_RUNS = 1000
 
@@ -111,6 +111,10 @@ def sweep_learning_rates(dataset: Dataset, config: RunConfig, learning_rates: np
     wn, bn = w.detach().numpy().astype(np.float64), b.detach().numpy().astype(np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         final = np.asarray(surface.loss(wn, bn), dtype=np.float64)
+    initial = float(surface.loss(config.init_w, config.init_b))
+    for i in np.flatnonzero(diverged_at == 0):  # the single run's rule: ended far worse than it began
+        if grew_out(initial, float(final[i]), surface.min_loss):
+            diverged_at[i] = step
     diverged = diverged_at > 0
     final = np.where(diverged | ~np.isfinite(final), math.inf, final)
     return SweepResult(

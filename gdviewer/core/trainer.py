@@ -28,6 +28,18 @@ BLOCK_STEPS = 1024
 
 #: A run has diverged once the full-data loss exceeds this multiple of its scale at the start.
 DIVERGENCE_FACTOR = 1e6
+#: A run that ends with its full-data loss this many times its start (measured above the least-
+#: squares minimum, which no run can go below) was diverging, even if it never blew up.
+GROWTH_FACTOR = 10.0
+
+
+def grew_out(initial: float, final: float, minimum: float) -> bool:
+    """True when a run ended worse than it began by a clear factor: the excess loss over the
+    minimum grew more than :data:`GROWTH_FACTOR` times, and the loss itself at least doubled
+    (so a start at the optimum, where any noise multiplies a zero excess, is not flagged)."""
+    if not (math.isfinite(initial) and math.isfinite(final)):
+        return False
+    return final - minimum > GROWTH_FACTOR * max(initial - minimum, 0.0) and final > 2.0 * initial
 
 
 class RunStatus(StrEnum):
@@ -196,6 +208,8 @@ class Trainer:
         if not (full <= self._threshold and math.isfinite(loss_value)):  # also catches NaN
             self._full_loss = full if full == full else math.inf
             self._diverge(loss_value, epoch)
+        elif self.steps_done >= self.total_steps and grew_out(self._initial_full_loss, full, self.surface.min_loss):
+            self._diverge(loss_value, epoch, slowly=True)
         elif self.steps_done >= self.total_steps:
             self.status = RunStatus.FINISHED
             self._over = True
@@ -235,7 +249,7 @@ class Trainer:
             done += 1
         return done
 
-    def _diverge(self, loss_value: float, epoch: int) -> None:
+    def _diverge(self, loss_value: float, epoch: int, slowly: bool = False) -> None:
         finite = math.isfinite(loss_value) and math.isfinite(self._w) and math.isfinite(self._b)
         self.status = RunStatus.DIVERGED
         self._over = True
@@ -252,6 +266,12 @@ class Trainer:
                       "point or data closer to 0.")
         else:
             advice = f"Try a smaller learning rate than {self.config.lr:g}."
+        if slowly:
+            growth = self._full_loss / max(self._initial_full_loss, 1e-300)
+            self.message = (f"Diverging: after {self.steps_done} steps the full-data loss grew from "
+                            f"{self._initial_full_loss:.3g} to {self._full_loss:.3g} (×{growth:,.0f}) instead "
+                            f"of falling. {advice}")
+            return
         self.message = (f"Diverged at step {self.steps_done} (epoch {epoch + 1} of {self.config.epochs}): "
                         f"{what}. {advice}")
 
