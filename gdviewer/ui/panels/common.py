@@ -155,6 +155,10 @@ def style_legend(legend: pg.LegendItem, style: PlotStyle) -> None:
     legend.setBrush(pg.mkBrush(*style.label_fill))
     for _sample, label in legend.items:  # (setLabelTextSize only stores the size: re-render)
         label.setText(label.text, size=style.css_size, color=style.foreground)
+        # the legend sums its rows' current sizes, which only ever grow through the layout:
+        # give each label its new size first, so the legend shrinks after presentation mode
+        label.resize(label.effectiveSizeHint(Qt.SizeHint.PreferredSize))
+    legend.updateSize()
 
 
 def style_text(item: pg.TextItem, style: PlotStyle, color: object | None = None, scale: float = 1.0) -> None:
