@@ -63,6 +63,7 @@ from gdviewer.ui.data_loader import ColumnDialog, CsvLoader
 from gdviewer.ui.files import RecentFiles, export_histories, export_panel
 from gdviewer.ui.help_panel import HELP_PANEL_TITLE, PANEL_TOPICS, HelpPanel, make_help_button
 from gdviewer.ui.icons import icon
+from gdviewer.ui.links import LinkLabel
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
@@ -612,7 +613,7 @@ class MainWindow(QMainWindow):
             panel.add_header_widget(make_help_button(topics[PANEL_TOPICS[key]], self.show_help))
         links = " · ".join(f'<a href="{topic_id}">{text}</a>' for topic_id, text in
                            (("batches", "batches"), ("learning-rate", "learning rate"), ("optimisers", "optimisers")))
-        label = QLabel(f"Explain: {links}")
+        label = LinkLabel(f"Explain: {links}")
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)  # Tab reaches the links
         label.setToolTip("Open the topic in the “What am I looking at?” panel (F1)")

@@ -130,6 +130,7 @@ class SurfacePanel(PanelWidget):
         for label in self.contour_labels:
             label.setFont(st.font())
         style_axis(self.colorbar.axis, st)
+        style_axis(self.colorbar.getAxis("left"), st)  # its label ("log₁₀ loss")
         self.colorbar.axis.setWidth(round(45 * st.font_pt / 9.0))
         self.gradients.restyle(st)
         self.sync_runs()
