@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
     def _arrange_docks(self) -> None:
         """Settings on the left, the surface in the middle, three panels stacked on the right."""
         right = [self.docks[n] for n in ("data", "loss", "parameters")]
-        self.resizeDocks(right, [1, 1, 1], Qt.Orientation.Vertical)
+        self.resizeDocks(right, [4, 3, 3], Qt.Orientation.Vertical)  # the data panel has most to show
         self.splitDockWidget(self.docks["controls"], self.docks["readouts"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["controls"], self.docks["help"])  # opened by F1 or a "?" button
         self.docks["help"].hide()

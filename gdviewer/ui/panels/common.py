@@ -106,7 +106,10 @@ class PanelWidget(QWidget):
         self.frames_drawn = 0
 
     def legend(self) -> pg.LegendItem:
-        legend = self.plot_item.addLegend(offset=(-10, 10), labelTextSize=self.style.css_size)
+        """The plot's legend, in a column right of the axes: never over the data."""
+        legend = SideLegend(labelTextSize=self.style.css_size)
+        self.plot_item.layout.addItem(legend, 2, 3)
+        self.plot_item.legend = legend  # (items added with a name appear in it)
         self.legends.append(legend)
         return legend
 
@@ -140,6 +143,20 @@ class PanelWidget(QWidget):
 
     def redraw(self) -> None:
         """Draw the current state (subclasses)."""
+
+
+class SideLegend(pg.LegendItem):
+    """A legend that sits in the PlotItem's layout (beside the view box) instead of floating
+    over the data: its size hint comes from its rows, and the plot's layout places it."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.layout.setContentsMargins(4, 4, 4, 4)
+
+    def updateSize(self) -> None:  # pyqtgraph's sets a geometry at (0, 0): here the layout decides
+        self.layout.invalidate()
+        self.updateGeometry()
 
 
 def style_axis(axis: pg.AxisItem, style: PlotStyle) -> None:
