@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
 
@@ -22,9 +24,11 @@ def test_legends_shrink_back_after_presentation_mode(qtbot, window):
     window.view_options.set_presentation(True)
     qtbot.wait(10)
     assert all(p > b for p, b in zip(legend_heights(window), before, strict=True))
+    assert not window.loss_panel.header.isVisible()  # its options fold away, the plot gets the height
     window.view_options.set_presentation(False)
     qtbot.wait(10)
     assert legend_heights(window) == before
+    assert window.loss_panel.header.isVisible()
 
 
 def test_dark_theme_links_and_colour_bar_label_read_at_4_5_to_1(window):
@@ -81,3 +85,46 @@ def test_data_panel_gets_a_fair_share_of_the_height(qtbot, window):
     qtbot.wait(20)
     heights = {name: window.docks[name].height() for name in ("data", "loss", "parameters")}
     assert heights["data"] >= 1.2 * max(heights["loss"], heights["parameters"]), heights
+
+
+SIZES = [(1024, 768), (1280, 720), (1280, 800), (1920, 1080)]
+
+
+def cut_items(panel) -> list[str]:
+    """Names of the panel's title, axes, legends and colour bar not wholly inside its plot widget."""
+    widget = panel.plot_widget
+    area = QRectF(widget.viewport().rect()).adjusted(-1, -1, 1, 1)
+    item = panel.plot_item
+    parts = {"title": item.titleLabel, "view": item.getViewBox(), "left axis": item.getAxis("left"),
+             "bottom axis": item.getAxis("bottom")}
+    parts.update({f"legend {i}": legend for i, legend in enumerate(panel.legends)})
+    if hasattr(panel, "colorbar"):
+        parts["colour bar"] = panel.colorbar
+    return [name for name, part in parts.items()
+            if not part.isVisible() or not area.contains(widget.mapFromScene(part.sceneBoundingRect()).boundingRect())]
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "presentation"])
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_panel_is_whole_at_common_screen_sizes(qtbot, monkeypatch, window, width, height, presenting):
+    window.apply_preset("Tutorial: batch GD")
+    window.resize(width, height)
+    window.show_help("surface")
+    # (the offscreen screen is 800 px: "full screen" is this size here)
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(width, height))
+    if presenting:
+        window.view_options.set_presentation(True)
+    # the panels fit their minimum sizes once the axes have sized themselves to their ticks
+    qtbot.waitUntil(lambda: not any(cut_items(panel) for panel in window.panels), timeout=3000)
+    assert (window.width(), window.height()) == (width, height)
+    assert window.docks["help"].isVisible() != presenting  # presentation folds the help away
+    for panel in window.panels:
+        assert panel.isVisible()
+        assert cut_items(panel) == [], type(panel).__name__
+        assert panel.plot_item.getViewBox().height() >= 40 and panel.plot_item.getViewBox().width() >= 120
+    for name in ("data", "loss", "parameters"):
+        assert window.docks[name].height() >= 170, name
+    timeline = window.timeline
+    assert timeline.isVisible() and timeline.height() > 0 and timeline.slider.width() >= 80
+    bar_label = window.surface_panel.colorbar.getAxis("left").labelStyle["font-size"]
+    assert bar_label == window.surface_panel.style.css_size  # enlarged with the rest in presentation mode

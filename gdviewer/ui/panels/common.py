@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
@@ -86,6 +89,8 @@ class PanelWidget(QWidget):
         self.plot_item.setLabel("left", y_label)
         self.plot_item.showGrid(x=False, y=False)
         self.plot_item.setMenuEnabled(True)
+        # room for the data however the window is laid out (the layout grows the panel for it)
+        self.plot_item.getViewBox().setMinimumSize(120, 40)
         self.readout = QLabel(" ")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setAccessibleName(f"{title} readout")
@@ -104,14 +109,31 @@ class PanelWidget(QWidget):
         layout.addWidget(self.readout)
         self.header.hide()
         self.frames_drawn = 0
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(100)
+        self._fit_timer.timeout.connect(self.fit_minimum_size)
 
     def legend(self) -> pg.LegendItem:
         """The plot's legend, in a column right of the axes: never over the data."""
         legend = SideLegend(labelTextSize=self.style.css_size)
-        self.plot_item.layout.addItem(legend, 2, 3)
+        # (beside the view and the x axis: its rows do not set the view's minimum height)
+        layout = self.plot_item.layout
+        layout.addItem(legend, 1, 3, 3, 1, Qt.AlignmentFlag.AlignTop)
+        # the title centred over the view and the legend: it need not fit over the view alone
+        layout.removeItem(self.plot_item.titleLabel)
+        layout.addItem(self.plot_item.titleLabel, 0, 1, 1, 3)
         self.plot_item.legend = legend  # (items added with a name appear in it)
         self.legends.append(legend)
         return legend
+
+    #: Presentation mode folds the row above the plot away (options, not content) to give the
+    #: plot the height; a panel whose row shows content (the data's equation) keeps it.
+    FOLD_HEADER_IN_PRESENTATION = True
+
+    def set_presenting(self, on: bool) -> None:
+        if self.FOLD_HEADER_IN_PRESENTATION and self._header_row.count() > 1:
+            self.header.setVisible(not on)
 
     def add_header_controls(self, *widgets: QWidget) -> None:
         """Put ``widgets`` at the left of the row above the plot (the panel's own options)."""
@@ -137,6 +159,23 @@ class PanelWidget(QWidget):
             style_legend(legend, style)
         self.restyle()
         self.redraw()
+        self.fit_minimum_size()
+        self._fit_timer.start()  # again once the axes have sized themselves to their ticks
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_timer.start()
+
+    def fit_minimum_size(self) -> None:
+        """The plot widget no smaller than its plot item can be laid out in (axes, title,
+        legend at the current font size): a window too small for it shrinks other parts,
+        rather than cutting the axes, the legend or the colour bar off."""
+        for legend in self.legends:  # (their rows' sizes first: they set the legend's hint)
+            legend.layout.activate()
+        self.plot_item.layout.invalidate()
+        hint = self.plot_item.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        # (plus the plot item's own margins and rounding in its layout)
+        self.plot_widget.setMinimumSize(math.ceil(hint.width()) + 12, math.ceil(hint.height()) + 2)
 
     def restyle(self) -> None:
         """Re-make the panel's own pens and text from ``self.style`` (subclasses)."""

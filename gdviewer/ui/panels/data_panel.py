@@ -20,6 +20,8 @@ MAX_SCATTER_POINTS = 5_000
 class DataPanel(PanelWidget):
     """Scatter of (x, y), dashed true line, the current fit y = w·x + b, highlighted batch."""
 
+    FOLD_HEADER_IN_PRESENTATION = False  # it shows the fitted line's equation
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("Data and fitted line", "x", "y", parent)
         self.session = session

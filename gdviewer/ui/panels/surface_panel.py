@@ -49,6 +49,8 @@ def path_points(history, n: int) -> tuple[np.ndarray, np.ndarray]:
 class SurfacePanel(PanelWidget):
     """Heatmap and contours of L(w, b), optimum, start, path and current point."""
 
+    FOLD_HEADER_IN_PRESENTATION = False  # the big central panel has room for its overlay options
+
     start_point_requested = Signal(float, float)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -64,6 +66,10 @@ class SurfacePanel(PanelWidget):
         self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.colorbar = pg.ColorBarItem(colorMap=self.colormap, label="log₁₀ loss", interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
+        # the title spans the colour bar's columns too, so it does not set the view's minimum width
+        layout = self.plot_item.layout
+        layout.removeItem(self.plot_item.titleLabel)
+        layout.addItem(self.plot_item.titleLabel, 0, 1, 1, 5)
         self.contours = pg.PlotDataItem(connect="finite")
         self.plot_item.addItem(self.contours)
         self.contour_labels: list[pg.TextItem] = []
