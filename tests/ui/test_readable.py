@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
 
+from gdviewer.ui.readouts import ROWS
 from gdviewer.ui.theme import TEXT_CONTRAST, contrast
 
 
@@ -128,3 +129,31 @@ def test_every_panel_is_whole_at_common_screen_sizes(qtbot, monkeypatch, window,
     assert timeline.isVisible() and timeline.height() > 0 and timeline.slider.width() >= 80
     bar_label = window.surface_panel.colorbar.getAxis("left").labelStyle["font-size"]
     assert bar_label == window.surface_panel.style.css_size  # enlarged with the rest in presentation mode
+
+
+def test_readouts_show_four_digits_with_every_digit_in_tooltips_and_copies(qtbot, window):
+    one_step(qtbot, window, "Tutorial: batch GD")
+    table = window.readouts
+    table.refresh()
+    row = [r.key for r in ROWS].index("b")
+    b = float(window.session.params[1])
+    item = table.table.item(row, 0)
+    assert item.text() == f"{b:.4g}" and item.toolTip() == repr(b)
+    assert table.copy_all().splitlines()[row + 1] == f"b\t{b!r}"
+    window.parameters_panel.redraw()
+    readout = window.parameters_panel.readout
+    assert f"b = {b:.4g}" in readout.text() and f"b = {b!r}" in readout.toolTip()
+
+
+def test_two_runs_fit_the_readouts_and_captions_are_whole(qtbot, window):
+    window.resize(1280, 800)
+    one_step(qtbot, window, "Batch vs stochastic (tutorial)")
+    assert len(window.session.runs) == 2
+    window.readouts.refresh()
+    window.redraw()
+    qtbot.wait(20)
+    table = window.readouts.table
+    assert table.horizontalScrollBar().maximum() == 0  # no sideways scrolling
+    for panel in window.panels:
+        label = panel.readout
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width(), label.text()

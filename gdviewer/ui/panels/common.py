@@ -127,6 +127,12 @@ class PanelWidget(QWidget):
         self.legends.append(legend)
         return legend
 
+    def set_readout(self, text: str, full: str | None = None) -> None:
+        """The line under the plot (numbers at a few digits) and its tooltip (``full``: every digit)."""
+        if text != self.readout.text():
+            self.readout.setText(text)
+            self.readout.setToolTip(full or "")
+
     #: Presentation mode folds the row above the plot away (options, not content) to give the
     #: plot the height; a panel whose row shows content (the data's equation) keeps it.
     FOLD_HEADER_IN_PRESENTATION = True
