@@ -157,3 +157,15 @@ def test_two_runs_fit_the_readouts_and_captions_are_whole(qtbot, window):
     for panel in window.panels:
         label = panel.readout
         assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width(), label.text()
+
+
+def test_surface_run_legend_is_off_the_paths(qtbot, window):
+    window.resize(1280, 800)
+    one_step(qtbot, window, "Batch vs stochastic (tutorial)")
+    window.surface_panel.sync_runs()
+    qtbot.wait(20)
+    legend = window.surface_panel.run_legend
+    view = window.surface_panel.view_box
+    assert legend.isVisible() and len(legend.items) == 2
+    assert legend.sceneBoundingRect().top() >= view.sceneBoundingRect().bottom() - 1  # under the x axis
+    assert not cut_items(window.surface_panel)

@@ -22,6 +22,7 @@ from gdviewer.ui.panels.common import (
     VERMILLION,
     AdaptivePen,
     PanelWidget,
+    SideLegend,
     style_axis,
     style_legend,
     style_text,
@@ -96,9 +97,9 @@ class SurfacePanel(PanelWidget):
         scene.sigMouseClicked.connect(self._on_click)
         self.other_items: list[tuple[pg.PlotDataItem, pg.ScatterPlotItem]] = []
         self._current_colour = ""
-        self.run_legend = pg.LegendItem(offset=(10, 10), labelTextSize=self.style.css_size,
-                                        brush=pg.mkBrush(*self.style.label_fill))
-        self.run_legend.setParentItem(self.view_box)
+        # the runs' legend in two columns under the x axis: off the paths it names
+        self.run_legend = SideLegend(labelTextSize=self.style.css_size, colCount=2)
+        self.plot_item.layout.addItem(self.run_legend, 4, 1, 1, 5, Qt.AlignmentFlag.AlignHCenter)
         self.run_legend.hide()
         self.gradients = GradientOverlay(self.plot_item, session)
         self.divergence_note = pg.TextItem(color=VERMILLION, anchor=(0, 1))
