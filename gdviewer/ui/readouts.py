@@ -135,7 +135,9 @@ class ReadoutTable(QWidget):
         # fixed section sizes: with sizes from contents every setText re-measures every cell
         # (measured: 26 ms a frame for 8 runs); a number's width is known in advance
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # the runs share the width (Stretch divides it, it does not measure the cells); a
+        # column is never narrower than the widest number, so a number is never cut
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)  # long run names are cut, numbers never
         header.setStretchLastSection(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -199,8 +201,9 @@ class ReadoutTable(QWidget):
 
     def _size_sections(self) -> None:
         metrics = self.table.fontMetrics()
-        width = metrics.horizontalAdvance("−0.000e+00") + 16  # the widest number at SHOWN_DIGITS
+        width = metrics.horizontalAdvance("-0.000e-00") + 6  # the widest number at SHOWN_DIGITS
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(width)
         header.setDefaultSectionSize(width)
         for j in range(self.table.columnCount()):
             header.resizeSection(j, width)

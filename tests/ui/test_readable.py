@@ -145,8 +145,9 @@ def test_readouts_show_four_digits_with_every_digit_in_tooltips_and_copies(qtbot
     assert f"b = {b:.4g}" in readout.text() and f"b = {b!r}" in readout.toolTip()
 
 
-def test_two_runs_fit_the_readouts_and_captions_are_whole(qtbot, window):
-    window.resize(1280, 800)
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1280, 800)], ids=["1280x720", "1280x800"])
+def test_two_runs_fit_the_readouts_and_captions_are_whole(qtbot, window, width, height):
+    window.resize(width, height)
     one_step(qtbot, window, "Batch vs stochastic (tutorial)")
     assert len(window.session.runs) == 2
     window.readouts.refresh()
