@@ -122,7 +122,7 @@ def test_every_panel_is_whole_at_common_screen_sizes(qtbot, monkeypatch, window,
     for panel in window.panels:
         assert panel.isVisible()
         assert cut_items(panel) == [], type(panel).__name__
-        assert panel.plot_item.getViewBox().height() >= 40 and panel.plot_item.getViewBox().width() >= 120
+        assert panel.plot_item.getViewBox().height() >= 40 and panel.plot_item.getViewBox().width() >= 90
     for name in ("data", "loss", "parameters"):
         assert window.docks[name].height() >= 170, name
     timeline = window.timeline

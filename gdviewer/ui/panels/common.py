@@ -90,7 +90,7 @@ class PanelWidget(QWidget):
         self.plot_item.showGrid(x=False, y=False)
         self.plot_item.setMenuEnabled(True)
         # room for the data however the window is laid out (the layout grows the panel for it)
-        self.plot_item.getViewBox().setMinimumSize(120, 40)
+        self.plot_item.getViewBox().setMinimumSize(90, 40)
         self.readout = QLabel(" ")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setAccessibleName(f"{title} readout")
