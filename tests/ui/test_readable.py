@@ -61,10 +61,10 @@ def test_full_batch_is_not_circled_a_mini_batch_is(qtbot, window):
     panel = window.data_panel
     one_step(qtbot, window, "Tutorial: batch GD")
     assert len(panel.batch.data) == 0  # all 100 circled would hide the data and the line
-    assert "all of them" in panel.readout.text()
+    assert "used all 100 samples" in panel.readout.text()
     one_step(qtbot, window, "Mini-batch 10")
     assert len(panel.batch.data) == 10
-    assert "circled" in panel.readout.text()
+    assert "the 10 circled" in panel.readout.text()
 
 
 def test_data_legend_and_equation_are_off_the_data(qtbot, window):

@@ -156,7 +156,7 @@ class DataPanel(PanelWidget):
         if not n:
             self.readout.setText(f"{ds.n:,} samples · press Play to train")
         elif full_batch:
-            self.readout.setText(f"{ds.n:,} samples · step {n:,}: this step used all of them")
+            self.readout.setText(f"step {n:,} used all {ds.n:,} samples")
         else:
-            self.readout.setText(f"{ds.n:,} samples · step {n:,}: this step used {idx.size:,} sample(s) (circled)")
+            self.readout.setText(f"step {n:,} used the {idx.size:,} circled of {ds.n:,} samples")
         self.frames_drawn += 1
