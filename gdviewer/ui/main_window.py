@@ -66,6 +66,7 @@ from gdviewer.ui.document import ReplaceSession, quit_question, window_title
 from gdviewer.ui.files import RecentFiles, export_histories, export_panel
 from gdviewer.ui.help_panel import HELP_PANEL_TITLE, PANEL_TOPICS, HelpPanel, make_help_button
 from gdviewer.ui.icons import icon
+from gdviewer.ui.links import LinkLabel
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
     def _arrange_docks(self) -> None:
         """Settings on the left, the surface in the middle, three panels stacked on the right."""
         right = [self.docks[n] for n in ("data", "loss", "parameters")]
-        self.resizeDocks(right, [1, 1, 1], Qt.Orientation.Vertical)
+        self.resizeDocks(right, [4, 3, 3], Qt.Orientation.Vertical)  # the data panel has most to show
         self.splitDockWidget(self.docks["controls"], self.docks["readouts"], Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.docks["controls"], self.docks["help"])  # opened by F1 or a "?" button
         self.docks["help"].hide()
@@ -624,7 +625,7 @@ class MainWindow(QMainWindow):
             panel.add_header_widget(make_help_button(topics[PANEL_TOPICS[key]], self.show_help))
         links = " · ".join(f'<a href="{topic_id}">{text}</a>' for topic_id, text in
                            (("batches", "batches"), ("learning-rate", "learning rate"), ("optimisers", "optimisers")))
-        label = QLabel(f"Explain: {links}")
+        label = LinkLabel(f"Explain: {links}")
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)  # Tab reaches the links
         label.setToolTip("Open the topic in the “What am I looking at?” panel (F1)")

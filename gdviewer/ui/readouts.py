@@ -33,6 +33,8 @@ from gdviewer.ui.theme import readable_colour
 
 #: Readouts change at most this often (ms): faster than that nobody reads the digits.
 REFRESH_MS = 100
+#: Item data role holding a cell's number at full precision (tooltip and copies).
+FULL_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,32 @@ ROWS = (
 )
 
 
-def number(value: float) -> str:
-    """Enough digits to check an update by hand, compact for small and large values."""
+#: Significant digits a readout shows: enough to follow an update, few enough to read from
+#: the back of the room; the tooltip and copies carry every digit.
+SHOWN_DIGITS = 4
+
+
+def number(value: float, digits: int = SHOWN_DIGITS) -> str:
+    """``value`` to ``digits`` significant digits (0 = full precision), compact for small and large values."""
     if not math.isfinite(value):
         return "not finite" if math.isnan(value) else ("+∞" if value > 0 else "−∞")
-    return f"{value:.6g}"
+    return repr(float(value)) if digits == 0 else f"{value:.{digits}g}"
+
+
+class Number(str):
+    """A readout's text that remembers the number it shows at full precision."""
+
+    full: str
+
+    def __new__(cls, value: float) -> Number:
+        text = super().__new__(cls, number(value))
+        text.full = number(value, 0) if math.isfinite(value) else str(text)
+        return text
+
+
+def full_text(text: str) -> str:
+    """Full precision of a readout's text (itself if it is not a number)."""
+    return getattr(text, "full", text)
 
 
 def run_values(session: Session, index: int, loss_of: Callable[[float, float], float]) -> dict[str, str]:
@@ -83,12 +106,12 @@ def run_values(session: Session, index: int, loss_of: Callable[[float, float], f
         "epoch": f"{int(h.column('epoch')[k - 1]) + 1 if k else 0} / {c.epochs}",
         "step": f"{k:,} / {total:,}",
         "samples": f"{int(h.column('samples')[k - 1]) if k else 0:,}",
-        "w": number(w),
-        "b": number(b),
-        "loss": number(loss_of(w, b)) if math.isfinite(w) and math.isfinite(b) else "not finite",
-        "batch_loss": number(float(h.column("loss")[k - 1])) if k else "–",
-        "dw": number(float(h.column("dw")[k - 1])) if k else "–",
-        "db": number(float(h.column("db")[k - 1])) if k else "–",
+        "w": Number(w),
+        "b": Number(b),
+        "loss": Number(loss_of(w, b)) if math.isfinite(w) and math.isfinite(b) else "not finite",
+        "batch_loss": Number(float(h.column("loss")[k - 1])) if k else "–",
+        "dw": Number(float(h.column("dw")[k - 1])) if k else "–",
+        "db": Number(float(h.column("db")[k - 1])) if k else "–",
     }
     return values
 
@@ -112,7 +135,9 @@ class ReadoutTable(QWidget):
         # fixed section sizes: with sizes from contents every setText re-measures every cell
         # (measured: 26 ms a frame for 8 runs); a number's width is known in advance
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # the runs share the width (Stretch divides it, it does not measure the cells); a
+        # column is never narrower than the widest number, so a number is never cut
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)  # long run names are cut, numbers never
         header.setStretchLastSection(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -176,8 +201,9 @@ class ReadoutTable(QWidget):
 
     def _size_sections(self) -> None:
         metrics = self.table.fontMetrics()
-        width = metrics.horizontalAdvance("−0.000000e+00") + 16
+        width = metrics.horizontalAdvance("-0.000e-00") + 6  # the widest number at SHOWN_DIGITS
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(width)
         header.setDefaultSectionSize(width)
         for j in range(self.table.columnCount()):
             header.resizeSection(j, width)
@@ -201,8 +227,11 @@ class ReadoutTable(QWidget):
             values = run_values(s, j, lambda w, b: float(s.surface.loss(w, b)))
             for i, row in enumerate(ROWS):
                 item = self._items[j][i]
-                if item.text() != values[row.key]:
-                    item.setText(values[row.key])
+                value = values[row.key]
+                if item.text() != value:
+                    item.setText(value)
+                    item.setData(FULL_ROLE, full_text(value))
+                    item.setToolTip(full_text(value))
 
     def as_text(self, cells: set[tuple[int, int]] | None = None) -> str:
         """Tab-separated rows with a header of run names (only ``cells`` if given)."""
@@ -211,9 +240,14 @@ class ReadoutTable(QWidget):
         header = ["quantity", *(self.table.horizontalHeaderItem(c).text() for c in cols)]
         lines = ["\t".join(header)]
         for r in rows:
-            texts = [self.table.item(r, c).text() if cells is None or (r, c) in cells else "" for c in cols]
+            texts = [self._full(r, c) if cells is None or (r, c) in cells else "" for c in cols]
             lines.append("\t".join([ROWS[r].label, *texts]))
         return "\n".join(lines) + "\n"
+
+    def _full(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        full = item.data(FULL_ROLE)
+        return full if isinstance(full, str) and full else item.text()
 
     def copy_all(self) -> str:
         text = self.as_text()

@@ -134,6 +134,8 @@ class PlotStyle:
 #: Lines and text in a run's colour keep at least this contrast with the background (WCAG's
 #: minimum for graphics): Okabe–Ito's yellow on white or black on dark would not.
 MIN_CONTRAST = 3.0
+#: Text (links, labels) keeps WCAG's minimum for normal-size text.
+TEXT_CONTRAST = 4.5
 
 
 def _luminance(colour: QColor) -> float:
@@ -150,18 +152,18 @@ def contrast(a: str, b: str) -> float:
 
 
 @lru_cache(maxsize=256)
-def readable_colour(colour: str, background: str) -> str:
-    """``colour`` if it stands out from ``background`` (contrast ≥ MIN_CONTRAST), else the
+def readable_colour(colour: str, background: str, minimum: float = MIN_CONTRAST) -> str:
+    """``colour`` if it stands out from ``background`` (contrast ≥ ``minimum``), else the
     same hue made darker (on a light background) or lighter (on a dark one) until it does."""
     c = QColor(colour)
-    if not c.isValid() or contrast(colour, background) >= MIN_CONTRAST:
+    if not c.isValid() or contrast(colour, background) >= minimum:
         return colour
     darken = _luminance(QColor(background)) > 0.5
     h, s, lightness, _a = c.getHslF()
     for step in range(1, 21):
         value = lightness * (1 - step / 20) if darken else lightness + (1 - lightness) * step / 20
         candidate = QColor.fromHslF(max(h, 0.0), s, value).name()
-        if contrast(candidate, background) >= MIN_CONTRAST:
+        if contrast(candidate, background) >= minimum:
             return candidate
     return "#000000" if darken else "#FFFFFF"
 

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 #: Docks folded away in presentation mode: the room watches the plots, not the form.
-PRESENTATION_HIDDEN_DOCKS = ("controls", "readouts")
+PRESENTATION_HIDDEN_DOCKS = ("controls", "readouts", "help")
+#: Share of the screen's width the stacked panels (data, loss, parameters) get in presentation mode.
+PRESENTATION_PANEL_SHARE = 0.4
 
 
 class ViewOptions(QObject):
@@ -131,11 +133,15 @@ class ViewOptions(QObject):
             self.presentation_action.setChecked(on)
             return
         w = self.window
+        for panel in w.panels:
+            panel.set_presenting(on)
         if on:
             self._before_presentation = (w.saveState(), w.saveGeometry(), w.normalGeometry(), w.isMaximized())
             for name in PRESENTATION_HIDDEN_DOCKS:
                 w.docks[name].hide()
             w.showFullScreen()
+            width = max(w.width(), w.screen().geometry().width() if w.screen() is not None else 0)
+            w.resizeDocks([w.docks["data"]], [round(width * PRESENTATION_PANEL_SHARE)], Qt.Orientation.Horizontal)
             self.set_appearance(replace(self.appearance, presentation=True))
             w.statusBar().showMessage("Presentation mode: F11 or Esc to leave, Ctrl + / Ctrl − for text size", 6000)
         else:

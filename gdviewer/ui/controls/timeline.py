@@ -21,8 +21,9 @@ class Timeline(QWidget):
         self.slider.setToolTip("Drag to replay any step of a paused or finished run (← and → move it "
                                "when paused); Play continues from the live end")
         self.slider.setRange(0, 0)
+        self.slider.setMinimumWidth(80)  # a usable slider even in a narrow window
         self.label = QLabel()
-        self.label.setMinimumWidth(190)
+        self.label.setMinimumWidth(140)
         self.live_button = QPushButton("Live")
         self.live_button.setToolTip("Back to the latest step")
         self.live_button.clicked.connect(lambda: session.set_view_step(None))

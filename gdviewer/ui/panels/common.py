@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
@@ -86,6 +89,8 @@ class PanelWidget(QWidget):
         self.plot_item.setLabel("left", y_label)
         self.plot_item.showGrid(x=False, y=False)
         self.plot_item.setMenuEnabled(True)
+        # room for the data however the window is laid out (the layout grows the panel for it)
+        self.plot_item.getViewBox().setMinimumSize(90, 40)
         self.readout = QLabel(" ")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setAccessibleName(f"{title} readout")
@@ -104,11 +109,37 @@ class PanelWidget(QWidget):
         layout.addWidget(self.readout)
         self.header.hide()
         self.frames_drawn = 0
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(100)
+        self._fit_timer.timeout.connect(self.fit_minimum_size)
 
     def legend(self) -> pg.LegendItem:
-        legend = self.plot_item.addLegend(offset=(-10, 10), labelTextSize=self.style.css_size)
+        """The plot's legend, in a column right of the axes: never over the data."""
+        legend = SideLegend(labelTextSize=self.style.css_size)
+        # (beside the view and the x axis: its rows do not set the view's minimum height)
+        layout = self.plot_item.layout
+        layout.addItem(legend, 1, 3, 3, 1, Qt.AlignmentFlag.AlignTop)
+        # the title centred over the view and the legend: it need not fit over the view alone
+        layout.removeItem(self.plot_item.titleLabel)
+        layout.addItem(self.plot_item.titleLabel, 0, 1, 1, 3)
+        self.plot_item.legend = legend  # (items added with a name appear in it)
         self.legends.append(legend)
         return legend
+
+    def set_readout(self, text: str, full: str | None = None) -> None:
+        """The line under the plot (numbers at a few digits) and its tooltip (``full``: every digit)."""
+        if text != self.readout.text():
+            self.readout.setText(text)
+            self.readout.setToolTip(full or "")
+
+    #: Presentation mode folds the row above the plot away (options, not content) to give the
+    #: plot the height; a panel whose row shows content (the data's equation) keeps it.
+    FOLD_HEADER_IN_PRESENTATION = True
+
+    def set_presenting(self, on: bool) -> None:
+        if self.FOLD_HEADER_IN_PRESENTATION and self._header_row.count() > 1:
+            self.header.setVisible(not on)
 
     def add_header_controls(self, *widgets: QWidget) -> None:
         """Put ``widgets`` at the left of the row above the plot (the panel's own options)."""
@@ -134,12 +165,43 @@ class PanelWidget(QWidget):
             style_legend(legend, style)
         self.restyle()
         self.redraw()
+        self.fit_minimum_size()
+        self._fit_timer.start()  # again once the axes have sized themselves to their ticks
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_timer.start()
+
+    def fit_minimum_size(self) -> None:
+        """The plot widget no smaller than its plot item can be laid out in (axes, title,
+        legend at the current font size): a window too small for it shrinks other parts,
+        rather than cutting the axes, the legend or the colour bar off."""
+        for legend in self.legends:  # (their rows' sizes first: they set the legend's hint)
+            legend.layout.activate()
+        self.plot_item.layout.invalidate()
+        hint = self.plot_item.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        # (plus the plot item's own margins and rounding in its layout)
+        self.plot_widget.setMinimumSize(math.ceil(hint.width()) + 12, math.ceil(hint.height()) + 2)
 
     def restyle(self) -> None:
         """Re-make the panel's own pens and text from ``self.style`` (subclasses)."""
 
     def redraw(self) -> None:
         """Draw the current state (subclasses)."""
+
+
+class SideLegend(pg.LegendItem):
+    """A legend that sits in the PlotItem's layout (beside the view box) instead of floating
+    over the data: its size hint comes from its rows, and the plot's layout places it."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.layout.setContentsMargins(4, 4, 4, 4)
+
+    def updateSize(self) -> None:  # pyqtgraph's sets a geometry at (0, 0): here the layout decides
+        self.layout.invalidate()
+        self.updateGeometry()
 
 
 def style_axis(axis: pg.AxisItem, style: PlotStyle) -> None:
@@ -155,6 +217,10 @@ def style_legend(legend: pg.LegendItem, style: PlotStyle) -> None:
     legend.setBrush(pg.mkBrush(*style.label_fill))
     for _sample, label in legend.items:  # (setLabelTextSize only stores the size: re-render)
         label.setText(label.text, size=style.css_size, color=style.foreground)
+        # the legend sums its rows' current sizes, which only ever grow through the layout:
+        # give each label its new size first, so the legend shrinks after presentation mode
+        label.resize(label.effectiveSizeHint(Qt.SizeHint.PreferredSize))
+    legend.updateSize()
 
 
 def style_text(item: pg.TextItem, style: PlotStyle, color: object | None = None, scale: float = 1.0) -> None:

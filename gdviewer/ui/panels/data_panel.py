@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QLabel, QWidget
 
 from gdviewer.ui.data_edit import MAX_EDITABLE_POINTS, EditableScatter
-from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget, style_text
+from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget
 from gdviewer.ui.session import Session
 
 #: Most samples drawn as dots; above this a regular subsample is shown (the fit uses all).
@@ -19,6 +19,8 @@ MAX_SCATTER_POINTS = 5_000
 
 class DataPanel(PanelWidget):
     """Scatter of (x, y), dashed true line, the current fit y = w·x + b, highlighted batch."""
+
+    FOLD_HEADER_IN_PRESENTATION = False  # it shows the fitted line's equation
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("Data and fitted line", "x", "y", parent)
@@ -35,13 +37,15 @@ class DataPanel(PanelWidget):
         self.edit_box.setToolTip("Click to add a point, drag one to move it, right-click (or select and press "
                                  "Delete) to remove it; Ctrl+Z undoes. The run is reset after an edit.")
         self.edit_box.setAccessibleName("Edit data points")
-        self.add_header_controls(self.edit_box)
+        #: the fitted line's equation, in the row above the plot: off the data
+        self.equation = QLabel(" ")
+        self.equation.setAccessibleName("Fitted line equation")
+        self.equation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.equation.setMinimumWidth(1)  # clipped rather than a minimum width for the window
+        self.add_header_controls(self.edit_box, self.equation)
         self.edit_box.toggled.connect(self.set_editable)
         self.selected_point: int | None = None
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static between data changes
-        self.equation = pg.TextItem(anchor=(0, 0))
-        self.equation.setParentItem(self.plot_item.getViewBox())
-        self.equation.setPos(8, 4)
         self._x_ends = np.array([0.0, 1.0])
         self.other_fits: list[pg.PlotDataItem] = []
         self.sync_runs()
@@ -57,7 +61,6 @@ class DataPanel(PanelWidget):
         self.batch.setSize(st.marker(10))
         self.batch.setPen(pg.mkPen(VERMILLION, width=st.marker(1.5)))  # grows as markers do: rings, not blobs
         self.true_line.setPen(st.pen(st.grey, 2, style=Qt.PenStyle.DashLine))
-        style_text(self.equation, st, scale=1.2)
         self.sync_runs()
 
     def sync_runs(self) -> None:
@@ -142,13 +145,18 @@ class DataPanel(PanelWidget):
         idx = self.session.shown_batch()
         idx = idx[idx < self.session.dataset.n]  # never index past the points (defensive)
         ds = self.session.dataset
-        if idx.size == 0 or self.session.shown_steps == 0:
+        full_batch = idx.size >= ds.n  # every sample: circling them all would hide the data
+        if idx.size == 0 or self.session.shown_steps == 0 or full_batch:
             self.batch.setData([], [])
         else:
             if idx.size > MAX_SCATTER_POINTS:
                 idx = idx[:: math.ceil(idx.size / MAX_SCATTER_POINTS)]
             self.batch.setData(ds.x[idx], ds.y[idx])
         n = self.session.shown_steps
-        self.readout.setText(f"{ds.n:,} samples · step {n:,}: this step used {idx.size:,} "
-                             "sample(s) (circled)" if n else f"{ds.n:,} samples · press Play to train")
+        if not n:
+            self.readout.setText(f"{ds.n:,} samples · press Play to train")
+        elif full_batch:
+            self.readout.setText(f"step {n:,} used all {ds.n:,} samples")
+        else:
+            self.readout.setText(f"step {n:,} used the {idx.size:,} circled of {ds.n:,} samples")
         self.frames_drawn += 1

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 from gdviewer.core.batching import steps_per_epoch
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
 from gdviewer.ui.panels.decimate import Envelope
+from gdviewer.ui.readouts import number
 from gdviewer.ui.session import Session
 
 X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen (gradient evaluations)"}
@@ -155,7 +156,8 @@ class LossPanel(PanelWidget):
         if n == 0:
             self.batch_curve.setData([], [])
             self.full_curve.setData(self._x_values(np.zeros(1)), [now])
-            self.readout.setText(f"loss before the first step: {now:.6g}")
+            self.set_readout(f"loss before the first step: {number(now)}",
+                             f"loss before the first step: {number(now, 0)}")
             self.frames_drawn += 1
             return
         bi, batch = self.batch_env.compute(h.column("loss")[:n], h)
@@ -170,6 +172,8 @@ class LossPanel(PanelWidget):
         self.full_pen.update(fi.size)
         self.full_curve.setData(self._x_values(fi), full)
         last_batch = float(h.column("loss")[n - 1])
-        self.readout.setText(f"full-data loss now {now:.6g} · last batch loss {last_batch:.6g} · "
-                             f"least-squares minimum {s.surface.min_loss:.6g}")
+        best = s.surface.min_loss
+        self.set_readout(f"loss {number(now)} · batch {number(last_batch)} · least squares {number(best)}",
+                         f"full-data loss now {number(now, 0)} · last batch loss {number(last_batch, 0)} · "
+                         f"least-squares minimum {number(best, 0)}")
         self.frames_drawn += 1

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
 from gdviewer.ui.panels.decimate import Envelope
+from gdviewer.ui.readouts import number
 from gdviewer.ui.session import Session
 
 
@@ -94,5 +95,7 @@ class ParametersPanel(PanelWidget):
             self.cursor.show()
         w_now, b_now = s.params
         w_opt, b_opt = s.surface.optimum
-        self.readout.setText(f"w = {w_now:.6g} (w* = {w_opt:.6g}) · b = {b_now:.6g} (b* = {b_opt:.6g})")
+        self.set_readout(f"w = {number(w_now)} (w* = {number(w_opt)}) · b = {number(b_now)} (b* = {number(b_opt)})",
+                         f"w = {number(w_now, 0)} (w* = {number(w_opt, 0)}) · "
+                         f"b = {number(b_now, 0)} (b* = {number(b_opt, 0)})")
         self.frames_drawn += 1

@@ -22,6 +22,7 @@ from gdviewer.ui.panels.common import (
     VERMILLION,
     AdaptivePen,
     PanelWidget,
+    SideLegend,
     style_axis,
     style_legend,
     style_text,
@@ -49,6 +50,8 @@ def path_points(history, n: int) -> tuple[np.ndarray, np.ndarray]:
 class SurfacePanel(PanelWidget):
     """Heatmap and contours of L(w, b), optimum, start, path and current point."""
 
+    FOLD_HEADER_IN_PRESENTATION = False  # the big central panel has room for its overlay options
+
     start_point_requested = Signal(float, float)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -64,6 +67,10 @@ class SurfacePanel(PanelWidget):
         self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.colorbar = pg.ColorBarItem(colorMap=self.colormap, label="log₁₀ loss", interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
+        # the title spans the colour bar's columns too, so it does not set the view's minimum width
+        layout = self.plot_item.layout
+        layout.removeItem(self.plot_item.titleLabel)
+        layout.addItem(self.plot_item.titleLabel, 0, 1, 1, 5)
         self.contours = pg.PlotDataItem(connect="finite")
         self.plot_item.addItem(self.contours)
         self.contour_labels: list[pg.TextItem] = []
@@ -90,9 +97,9 @@ class SurfacePanel(PanelWidget):
         scene.sigMouseClicked.connect(self._on_click)
         self.other_items: list[tuple[pg.PlotDataItem, pg.ScatterPlotItem]] = []
         self._current_colour = ""
-        self.run_legend = pg.LegendItem(offset=(10, 10), labelTextSize=self.style.css_size,
-                                        brush=pg.mkBrush(*self.style.label_fill))
-        self.run_legend.setParentItem(self.view_box)
+        # the runs' legend in two columns under the x axis: off the paths it names
+        self.run_legend = SideLegend(labelTextSize=self.style.css_size, colCount=2)
+        self.plot_item.layout.addItem(self.run_legend, 4, 1, 1, 5, Qt.AlignmentFlag.AlignHCenter)
         self.run_legend.hide()
         self.gradients = GradientOverlay(self.plot_item, session)
         self.divergence_note = pg.TextItem(color=VERMILLION, anchor=(0, 1))
@@ -130,6 +137,7 @@ class SurfacePanel(PanelWidget):
         for label in self.contour_labels:
             label.setFont(st.font())
         style_axis(self.colorbar.axis, st)
+        style_axis(self.colorbar.getAxis("left"), st)  # its label ("log₁₀ loss")
         self.colorbar.axis.setWidth(round(45 * st.font_pt / 9.0))
         self.gradients.restyle(st)
         self.sync_runs()
