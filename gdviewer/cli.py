@@ -210,6 +210,7 @@ def _write_animation(args: argparse.Namespace, dataset, config) -> str | None:
     app = QApplication.instance() or QApplication([sys.argv[0]])  # noqa: F841 (kept alive while rendering)
     apply_plot_theme()
     window = MainWindow()
+    window.playback.set_speed(0)
     window.ask_on_close = False
     window.quiet_errors = True
     try:

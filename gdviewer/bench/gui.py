@@ -26,6 +26,7 @@ def make_window(size: tuple[int, int] = (1360, 860)):
 
     apply_plot_theme()
     window = MainWindow()
+    window.playback.set_speed(0)  # measured at full speed, not the lesson pace
     window.quiet_errors = True
     window.confirm = lambda _t, _x: True
     window.ask_on_close = False

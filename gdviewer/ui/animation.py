@@ -72,13 +72,18 @@ def train_to_end(window, timeout_s: float = 600.0) -> None:
     s = window.session
     if s.state in FINAL_STATES and len(s.history):
         return
-    if s.state != "running":
-        s.play()
-    loop = QEventLoop()
-    s.state_changed.connect(lambda state: loop.quit() if state in FINAL_STATES else None)
-    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-    if s.state not in FINAL_STATES:
-        loop.exec()
+    pace = s.speed
+    s.set_speed(0)  # the animation replays the steps at its own rate: train at full speed
+    try:
+        if s.state != "running":
+            s.play()
+        loop = QEventLoop()
+        s.state_changed.connect(lambda state: loop.quit() if state in FINAL_STATES else None)
+        QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+        if s.state not in FINAL_STATES:
+            loop.exec()
+    finally:
+        s.set_speed(pace)
 
 
 def render_animation(window, path: str | Path, settings: AnimationSettings,

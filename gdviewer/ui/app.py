@@ -131,7 +131,8 @@ def gui_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", metavar="FILE", help="start with a session file (.json)")
     p.add_argument("--run", action="store_true", help="start training at once")
     p.add_argument("--speed", type=_speed, default=None, metavar="STEPS_PER_SECOND",
-                   help="training speed; 0 = as fast as possible (default)")
+                   help="training speed per run; 0 = as fast as possible (default: as last time, else 10; "
+                   "screenshots: 0)")
     p.add_argument("--screenshot", metavar="PATH",
                    help="render the window to this PNG and exit (after training, with --run)")
     p.add_argument("--size", type=_size, default=None, metavar="WxH", help="window size, e.g. 1280x800")
@@ -216,9 +217,12 @@ def run_app(argv: Sequence[str]) -> int:
         window.apply_spec(spec)  # nothing to ask first: the first frame shows it
         spec = None
 
-    if args.speed is not None:
-        window.playback.set_speed(args.speed)
-        window.session.set_speed(args.speed)
+    speed = args.speed
+    if speed is None and args.screenshot:
+        speed = 0  # a screenshot of a trained run needs no pacing
+    if speed is not None:
+        window.playback.set_speed(speed)
+        window.session.set_speed(speed)
     if args.size:
         window.resize(*args.size)
     if args.theme is not None or args.zoom is not None:

@@ -306,6 +306,8 @@ class MainWindow(QMainWindow):
         self.playback = PlaybackControls([self.play_action, self.step_action, self.step_epoch_action,
                                           self.reset_action])
         self.playback.speed_changed.connect(s.set_speed)
+        s.set_speed(self.playback.speed)  # the fresh start's pace until settings say otherwise
+        s.runs_changed.connect(lambda: self.playback.set_run_count(len(s.runs)))
         self.data_controls = DataControls(s.data_config)
         self.data_controls.data_requested.connect(self.apply_data_config)
         self.run_controls = RunControls(s.run_config, s.dataset.n)

@@ -399,7 +399,7 @@ class Session(QObject):
         """Steps per second; 0 means as fast as possible."""
         self.speed = max(0.0, float(steps_per_second))
         if self._worker is not None:
-            self._worker.set_speed(self.speed)
+            self._worker.set_speed(self.speed * len(self.runs))  # the speed is each run's
 
     def reset(self) -> None:
         """Stop the race and clear every run's history; Play starts again from the start points."""
@@ -439,7 +439,7 @@ class Session(QObject):
         race = Race(trainers, self.clock)
         self._race = race
         self._generation += 1
-        worker = TrainingWorker(race, paused=paused, speed=self.speed, generation=self._generation)
+        worker = TrainingWorker(race, paused=paused, speed=self.speed * len(self.runs), generation=self._generation)
         worker.chunk_ready.connect(self._on_chunk)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)

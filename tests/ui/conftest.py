@@ -27,6 +27,8 @@ def make_window(qtbot, settings) -> Iterator:
         window.quiet_errors = True
         window.confirm = lambda _title, _text: True
         window.ask_unsaved = lambda: "discard"
+        if window.settings is None or window.settings.value("playback/speed") is None:
+            window.playback.set_speed(0)  # tests train at full speed; the lesson pace has its own test
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

@@ -8,10 +8,15 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 #: Speed settings in steps per second; 0 is "as fast as possible".
 SPEEDS: tuple[float, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 0)
+#: A fresh start's speed, in steps per second per run: a class can follow it. The tutorial's
+#: batch GD (20 steps) takes 2 s and every stochastic step is seen; max speed is one click away.
+DEFAULT_SPEED = 10.0
 
 
-def speed_text(speed: float) -> str:
-    return "max speed" if speed == 0 else f"{speed:g} steps/s"
+def speed_text(speed: float, runs: int = 1) -> str:
+    if speed == 0:
+        return "max speed"
+    return f"{speed:g} steps/s" + (" per run" if runs > 1 else "")
 
 
 class PlaybackControls(QWidget):
@@ -41,10 +46,19 @@ class PlaybackControls(QWidget):
         self.slider.setToolTip("Steps per second: slow to watch single updates, max to train at full speed")
         self.label = QLabel()
         self.label.setMinimumWidth(90)
+        self.max_button = QToolButton()
+        self.max_button.setText("Max")
+        self.max_button.setCheckable(True)
+        self.max_button.setToolTip("Train as fast as possible; click again for the speed before")
+        self.max_button.setAccessibleName("Max speed")
+        self.max_button.clicked.connect(self._on_max)
         row.addWidget(self.slider)
         row.addWidget(self.label)
+        row.addWidget(self.max_button)
+        self._runs = 1
+        self._before_max = DEFAULT_SPEED
         self.slider.valueChanged.connect(self._on_slider)
-        self.set_speed(0)
+        self.set_speed(DEFAULT_SPEED)
 
     @property
     def speed(self) -> float:
@@ -61,6 +75,20 @@ class PlaybackControls(QWidget):
             self._on_slider(index)
         self.slider.setValue(index)
 
+    def set_run_count(self, runs: int) -> None:
+        """With several runs racing, the speed is each run's: the label says so."""
+        self._runs = runs
+        self.label.setText(speed_text(self.speed, runs))
+
+    def _on_max(self, checked: bool) -> None:
+        if checked:
+            self._before_max = self.speed or DEFAULT_SPEED
+            self.set_speed(0)
+        else:
+            self.set_speed(self._before_max)
+
     def _on_slider(self, index: int) -> None:
-        self.label.setText(speed_text(SPEEDS[index]))
-        self.speed_changed.emit(float(SPEEDS[index]))
+        speed = SPEEDS[index]
+        self.label.setText(speed_text(speed, self._runs))
+        self.max_button.setChecked(speed == 0)
+        self.speed_changed.emit(float(speed))
