@@ -8,6 +8,7 @@ ffmpeg binary), otherwise a clear message says how to get it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,8 +55,18 @@ class AnimationSettings:
 
 
 def frame_steps(total_steps: int, frames: int) -> np.ndarray:
-    """The step shown in each frame: from the start (0) to the last step, evenly spaced."""
-    return np.unique(np.linspace(0, total_steps, max(frames, 2)).round().astype(np.int64))
+    """The step shown in each frame: from the start (0) to the last step, evenly spaced.
+    Exactly ``frames`` of them: a run with fewer steps than frames holds each step for several
+    frames, so the animation lasts as long as asked (it used to drop the repeats: 21 frames)."""
+    return np.linspace(0, total_steps, max(frames, 2)).round().astype(np.int64)
+
+
+def frame_durations_ms(frames: int, fps: int) -> list[int]:
+    """Per-frame display times that add up to exactly ``frames / fps`` seconds. GIF stores them
+    in hundredths of a second, so 12 fps cannot be 83 ms each (that became 80 ms, and 6 s
+    became 5.76 s): the hundredths are spread so their sum is exact."""
+    ticks = [round(i * 100 / fps) for i in range(frames + 1)]
+    return [10 * (b - a) for a, b in itertools.pairwise(ticks)]
 
 
 def _rgb(image: QImage, width: int) -> tuple[bytes, int, int]:
@@ -104,11 +115,14 @@ def render_animation(window, path: str | Path, settings: AnimationSettings,
     writer = _GifWriter(path, settings.fps) if suffix == ".gif" else _Mp4Writer(path, settings.fps)
     s.animating = True  # the time series grow with the frames, no replay cursors
     try:
+        frame = None
         for k, step in enumerate(steps):
-            s.set_view_step(int(step))
-            window.redraw()
-            QApplication.processEvents()
-            writer.add(*_rgb(target.grab().toImage(), settings.width))
+            if frame is None or step != steps[k - 1]:  # a held step reuses its picture
+                s.set_view_step(int(step))
+                window.redraw()
+                QApplication.processEvents()
+                frame = _rgb(target.grab().toImage(), settings.width)
+            writer.add(*frame)
             if progress is not None and progress(k + 1, len(steps)) is False:
                 raise AnimationCancelled
         writer.close()
@@ -135,8 +149,8 @@ class _GifWriter:
 
     def close(self) -> None:
         first, rest = self.frames[0], self.frames[1:]
-        first.save(self.path, save_all=True, append_images=rest, duration=round(1000 / self.fps), loop=0,
-                   disposal=1)
+        durations = frame_durations_ms(len(self.frames), self.fps)
+        first.save(self.path, save_all=True, append_images=rest, duration=durations, loop=0, disposal=1)
 
     def abort(self) -> None:
         self.frames = []

@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gdviewer.ui.animation import AnimationCancelled, AnimationSettings, frame_steps, render_animation
+from gdviewer.ui.animation import (
+    AnimationCancelled,
+    AnimationSettings,
+    frame_durations_ms,
+    frame_steps,
+    render_animation,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +26,28 @@ def test_frames_are_spread_from_the_start_to_the_last_step():
     steps = frame_steps(2000, 30)
     assert steps[0] == 0 and steps[-1] == 2000 and steps.size == 30
     assert np.all(np.diff(steps) > 0)
-    assert frame_steps(5, 30).tolist() == [0, 1, 2, 3, 4, 5]  # never the same step twice
+    short = frame_steps(5, 30)  # fewer steps than frames: each step is held (issue 12: 21 frames for 6 s)
+    assert short.size == 30 and short[0] == 0 and short[-1] == 5 and np.all(np.diff(short) >= 0)
+
+
+@pytest.mark.parametrize(("fps", "seconds"), [(12, 6.0), (7, 3.0), (30, 1.5), (1, 2.0)])
+def test_frame_durations_add_up_to_the_length_in_gif_hundredths(fps, seconds):
+    frames = AnimationSettings(fps=fps, seconds=seconds).frames
+    durations = frame_durations_ms(frames, fps)
+    assert len(durations) == frames and sum(durations) == round(seconds * 1000)
+    assert all(d % 10 == 0 and abs(d - 1000 / fps) < 10 for d in durations)
+
+
+def test_a_short_run_still_makes_a_gif_as_long_as_asked(qtbot, window, tmp_path):
+    window.apply_preset("Tutorial: batch GD")  # 20 steps
+    path = tmp_path / "batch.gif"
+    assert window.export_animation(path, AnimationSettings(fps=12, seconds=6.0, width=320)) == 72
+    with Image.open(path) as gif:
+        total = 0
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            total += gif.info["duration"]
+    assert total == 6000  # (Pillow merges identical frames and adds their durations)
 
 
 def test_a_gif_has_the_frames_asked_for_and_the_window_comes_back_live(qtbot, window, tmp_path):
