@@ -61,6 +61,9 @@ class Dataset:
         self.true_intercept = true_intercept
         self.config = config
         self._surface: LossSurface | None = None
+        #: The values as they were entered (read from a file, typed, dragged), in float64: what a
+        #: session stores. Training uses float32 (the tutorial's dtype); 1.3 there is 1.2999999523.
+        self.entered: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def n(self) -> int:
@@ -119,7 +122,15 @@ class Dataset:
             raise DataError("values must be finite numbers (no NaN or infinity)")
         if np.abs(x).max() > 1e15 or np.abs(y).max() > 1e15:
             raise DataError("values must be within ±1e15")
-        return cls(x.astype(np.float32).reshape(-1, 1), y.astype(np.float32).reshape(-1, 1), source=source)
+        dataset = cls(x.astype(np.float32).reshape(-1, 1), y.astype(np.float32).reshape(-1, 1), source=source)
+        dataset.entered = (x.copy(), y.copy())
+        return dataset
+
+    def entered_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points as entered (float64), or the float32 samples widened where none were kept."""
+        if self.entered is not None:
+            return self.entered
+        return self._x.astype(np.float64), self._y.astype(np.float64)
 
 
 def _is_float32_tensor(value: Any) -> bool:

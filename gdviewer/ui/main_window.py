@@ -828,8 +828,7 @@ class MainWindow(QMainWindow):
 
     # --- editing the data by hand -----------------------------------------------------------
     def _points(self) -> tuple[np.ndarray, np.ndarray]:
-        ds = self.session.dataset
-        return ds.x.astype(np.float64), ds.y.astype(np.float64)
+        return self.session.dataset.entered_points()
 
     def set_points(self, x: np.ndarray, y: np.ndarray) -> None:
         """Train on these points from now on (the undo commands call this)."""
@@ -951,8 +950,8 @@ class MainWindow(QMainWindow):
         s = self.session
         points = None
         if s.dataset.source != "synthetic":
-            points = (tuple(s.dataset.x.astype(float).tolist()), tuple(s.dataset.y.astype(float).tolist()),
-                      Path(s.dataset.source).name)
+            xs, ys = s.dataset.entered_points()  # as entered: 1.3, not float32's 1.2999999523
+            points = (tuple(xs.tolist()), tuple(ys.tolist()), Path(s.dataset.source).name)
         view = {"loss_x_axis": self.loss_panel.x_axis, "loss_log": self.loss_panel.log_box.isChecked(),
                 "selected_run": s.selected}
         return SessionSpec(data=s.data_config, run=s.runs[0].config, clock=s.clock, points=points, view=view,
