@@ -61,6 +61,9 @@ class Dataset:
         self.true_intercept = true_intercept
         self.config = config
         self._surface: LossSurface | None = None
+        #: The columns' names from a CSV header (None: no header; the axes say x and y).
+        self.x_name: str | None = None
+        self.y_name: str | None = None
         #: The values as they were entered (read from a file, typed, dragged), in float64: what a
         #: session stores. Training uses float32 (the tutorial's dtype); 1.3 there is 1.2999999523.
         self.entered: tuple[np.ndarray, np.ndarray] | None = None
@@ -237,6 +240,28 @@ def peek_columns(path: str | Path, limit: int = 65536) -> list[str]:
     return []
 
 
+def numeric_columns(path: str | Path, limit: int = 65536) -> list[int]:
+    """Indices of the columns whose first data row holds numbers (a text column such as a
+    student's name is not offered as x or y by default); [] if the file cannot be read."""
+    try:
+        check_regular(path)
+        with open(path, "rb") as fh:
+            head = fh.read(limit).decode("utf-8-sig", errors="replace")
+    except (OSError, DataError):
+        return []
+    rows = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    if not rows:
+        return []
+    delimiter = next((d for d in _DELIMITERS if d in rows[0]), None)
+    decimal_comma = delimiter in (";", "\t")
+    for line in rows[:2]:  # the header (if any), then the first data row
+        cells = [c.strip().strip('"') for c in _split(line, delimiter)][:MAX_COLUMNS]
+        found = [i for i, c in enumerate(cells) if _is_number(c.replace(",", ".", 1) if decimal_comma else c)]
+        if found:
+            return found
+    return []
+
+
 def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: int = 1,
                    max_line_chars: int = 100_000, progress: Progress | None = None) -> Dataset:
     """Parse CSV text into a :class:`Dataset`; see :func:`load_csv`."""
@@ -271,6 +296,9 @@ def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: i
     if not all(_is_number(c.replace(",", ".", 1) if decimal_comma else c)
                for c in (header_cells[x_column], header_cells[y_column])):
         numbers, texts = numbers[1:], texts[1:]  # a header row
+        names = (bounded_name(header_cells[x_column]) or None, bounded_name(header_cells[y_column]) or None)
+    else:
+        names = (None, None)
     if len(texts) < 2:
         raise DataError(f"{name}: need at least 2 data rows, found {len(texts)}")
     if len(texts) > MAX_POINTS:
@@ -302,6 +330,7 @@ def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: i
         dataset = Dataset.from_arrays(xs, ys, source=name)
     except DataError as exc:
         raise DataError(f"{name}: {exc}") from None
+    dataset.x_name, dataset.y_name = names
     report(1.0)
     return dataset
 

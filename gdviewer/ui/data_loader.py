@@ -68,7 +68,8 @@ class CsvLoader(QObject):
 class ColumnDialog(QDialog):
     """Pick the x and y columns of a file with more than two."""
 
-    def __init__(self, name: str, columns: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, columns: list[str], parent: QWidget | None = None,
+                 default: tuple[int, int] = (0, 1)) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Columns of {name}")
         self.x_box, self.y_box = QComboBox(), QComboBox()
@@ -76,7 +77,8 @@ class ColumnDialog(QDialog):
             box.addItems(columns)
         self.x_box.setAccessibleName("x column")
         self.y_box.setAccessibleName("y column")
-        self.y_box.setCurrentIndex(1)
+        self.x_box.setCurrentIndex(default[0])  # the first two numeric columns, not a text column
+        self.y_box.setCurrentIndex(default[1])
         self.error = QLabel()
         set_tone(self.error, "error")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -96,8 +98,9 @@ class ColumnDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, name: str, columns: list[str]) -> tuple[int, int] | None:
-        dialog = cls(name, columns, parent)
+    def ask(cls, parent: QWidget | None, name: str, columns: list[str],
+            default: tuple[int, int] = (0, 1)) -> tuple[int, int] | None:
+        dialog = cls(name, columns, parent, default)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.x_box.currentIndex(), dialog.y_box.currentIndex()

@@ -43,7 +43,7 @@ from gdviewer import __version__
 from gdviewer.core.atomic_write import atomic_path
 from gdviewer.core.codegen import pytorch_script
 from gdviewer.core.config import ALGORITHM_LABELS, DataConfig, RunConfig
-from gdviewer.core.data import Dataset, peek_columns
+from gdviewer.core.data import Dataset, numeric_columns, peek_columns
 from gdviewer.core.errors import ConfigError, DataError
 from gdviewer.core.session_file import RunSpec, SessionSpec, load_session, save_session, spec_from_dict
 from gdviewer.presets import load_presets
@@ -793,9 +793,10 @@ class MainWindow(QMainWindow):
         path = Path(path)
         if path.suffix.lower() != ".json":
             columns = peek_columns(path)
-            x_column, y_column = 0, 1
+            numeric = numeric_columns(path)
+            x_column, y_column = (numeric[0], numeric[1]) if len(numeric) >= 2 else (0, 1)
             if len(columns) > 2:
-                chosen = self.choose_columns(path.name, columns)
+                chosen = self.choose_columns(path.name, columns, (x_column, y_column))
                 if chosen is None:
                     return False
                 x_column, y_column = chosen
@@ -822,9 +823,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
 
-    def choose_columns(self, name: str, columns: list[str]) -> tuple[int, int] | None:
-        """Ask which columns are x and y (tests replace this); None: cancelled."""
-        return ColumnDialog.ask(self, name, columns)
+    def choose_columns(self, name: str, columns: list[str],
+                       default: tuple[int, int] = (0, 1)) -> tuple[int, int] | None:
+        """Ask which columns are x and y, ``default`` (the first two numeric ones) proposed
+        (tests replace this); None: cancelled."""
+        return ColumnDialog.ask(self, name, columns, default)
 
     # --- editing the data by hand -----------------------------------------------------------
     def _points(self) -> tuple[np.ndarray, np.ndarray]:

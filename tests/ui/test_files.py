@@ -146,14 +146,14 @@ def test_a_file_with_more_columns_asks_which_are_x_and_y(qtbot, window, tmp_path
     path = tmp_path / "wide.csv"
     path.write_text("id;height;weight;age\n1;150;50;20\n2;160;60;30\n3;170;70;40\n")
     asked = []
-    window.choose_columns = lambda name, columns: asked.append(columns) or (1, 2)
+    window.choose_columns = lambda name, columns, default: asked.append(columns) or (1, 2)
     with qtbot.waitSignal(window.data_loaded) as blocker:
         window.open_path(path)
     assert blocker.args == [True]
     assert asked == [["id", "height", "weight", "age"]]
     assert window.session.dataset.x.tolist() == [150, 160, 170]
     assert window.session.dataset.y.tolist() == [50, 60, 70]
-    window.choose_columns = lambda name, columns: None  # cancelled: nothing changes
+    window.choose_columns = lambda name, columns, default: None  # cancelled: nothing changes
     before = window.session.dataset
     assert window.open_path(path) is False
     assert window.session.dataset is before

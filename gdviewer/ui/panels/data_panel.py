@@ -25,7 +25,7 @@ class DataPanel(PanelWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("Data and fitted line", "x", "y", parent)
         self.session = session
-        self.legend()
+        self.legend_item = self.legend()
         self.points = EditableScatter(size=7, pen=None, brush=pg.mkBrush(BLUE + "99"), name="samples")
         self.picked_point = pg.ScatterPlotItem(size=13, brush=None)
         self.batch = pg.ScatterPlotItem(size=10, brush=None, name="this step's samples")
@@ -115,11 +115,17 @@ class DataPanel(PanelWidget):
         lo, hi = float(x.min()), float(x.max())
         pad = 0.05 * (hi - lo)
         self._x_ends = np.array([lo - pad, hi + pad])
-        if ds.true_slope is not None and ds.true_intercept is not None:
+        has_truth = ds.true_slope is not None and ds.true_intercept is not None
+        if has_truth:
             self.true_line.setData(self._x_ends, ds.true_slope * self._x_ends + ds.true_intercept)
-            self.true_line.show()
-        else:
-            self.true_line.hide()
+        self.true_line.setVisible(has_truth)
+        listed = any(label.text == "true line" for _sample, label in self.legend_item.items)
+        if has_truth and not listed:
+            self.legend_item.addItem(self.true_line, "true line")
+        elif listed and not has_truth:  # data with no true line: the legend does not promise one
+            self.legend_item.removeItem(self.true_line)
+        self.plot_item.setLabel("bottom", ds.x_name or "x")  # the CSV's own column names
+        self.plot_item.setLabel("left", ds.y_name or "y")
         ylo, yhi = float(y.min()), float(y.max())
         ypad = 0.1 * max(yhi - ylo, 1e-9)
         self.plot_item.getViewBox().setRange(xRange=tuple(self._x_ends), yRange=(ylo - ypad, yhi + ypad), padding=0)
