@@ -143,3 +143,15 @@ def stable_learning_rate(surface: LossSurface, x: np.ndarray, algorithm: str, ba
     elif optimizer == "nesterov":
         limit *= (1.0 + momentum) / (1.0 + 2.0 * momentum)
     return limit if math.isfinite(limit) else None
+
+
+def proposed_learning_rate(limit: float, fraction: float = 0.5) -> float:
+    """A round learning rate (1, 2 or 5 × 10ᵏ) at most ``fraction`` of the stable ``limit``:
+    what the window proposes on new data whose scale makes the current rate blow up."""
+    target = limit * fraction
+    exponent = math.floor(math.log10(target))
+    for mantissa in (5, 2, 1):
+        value = mantissa * 10.0**exponent
+        if value <= target:
+            return float(f"{value:.12g}")
+    return float(f"{10.0 ** (exponent - 1) * 5:.12g}")  # pragma: no cover (1 × 10ᵏ ≤ target always)

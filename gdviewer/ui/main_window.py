@@ -46,6 +46,7 @@ from gdviewer.core.config import ALGORITHM_LABELS, DataConfig, RunConfig
 from gdviewer.core.data import Dataset, numeric_columns, peek_columns
 from gdviewer.core.errors import ConfigError, DataError
 from gdviewer.core.session_file import RunSpec, SessionSpec, load_session, save_session, spec_from_dict
+from gdviewer.core.surface import proposed_learning_rate
 from gdviewer.presets import load_presets
 from gdviewer.ui.animation import (
     AnimationCancelled,
@@ -909,6 +910,7 @@ class MainWindow(QMainWindow):
             self.data_loaded.emit(False)
             return
         self.data_controls.set_config(self.session.data_config, source=name, n=dataset.n)
+        proposal = self._propose_stable_rates()
         self.session_path = None  # new data: the open lesson file is not this any more
         self.undo_stack.push(ReplaceSession(self._restore_document, before, self._document_state(),
                                             f"Load {name}", done=True))
@@ -916,7 +918,32 @@ class MainWindow(QMainWindow):
         if self._loading_path is not None:
             self.recent.add(self._loading_path)
         self.statusBar().showMessage(f"Loaded {dataset.n:,} points from {name}", 5000)
+        if proposal:
+            self.banner.show_message(proposal)
         self.data_loaded.emit(True)
+
+    def _propose_stable_rates(self) -> str:
+        """New data may need a smaller step: each run whose learning rate is above this data's
+        stable limit gets a round rate at half the limit. Returns what to tell the user."""
+        s = self.session
+        changed, said = [], ""
+        for run in s.runs:
+            limit = s.stable_lr(run.config)
+            if limit is not None and run.config.lr > limit:
+                lr = proposed_learning_rate(limit)
+                said = said or (f"On this data the learning rate {run.config.lr:g} would blow up (stable below "
+                                f"≈ {limit:.3g}, 2/λmax): it is now {lr:g}, about half the limit. Ctrl+Z "
+                                "brings back the data before.")
+                changed.append((run.config.with_changes(lr=lr), run.name, run.colour))
+            else:
+                changed.append((run.config, run.name, run.colour))
+        if said:
+            selected = s.selected
+            s.set_runs(changed, s.clock)
+            s.select_run(selected)
+            self.run_controls.set_config(s.run_config)
+            self.run_controls.refresh_hint()
+        return said
 
     def _on_load_failed(self, message: str) -> None:
         self.load_progress.hide()
