@@ -1241,7 +1241,9 @@ class MainWindow(QMainWindow):
             return False
         try:
             self._recovery_store().write(fingerprint)  # this window's own file, atomic
-        except OSError:
+        except OSError as exc:  # a full disk: say so (every 3 s at most), the session is still open
+            self.statusBar().showMessage(f"Could not write the recovery file: {exc.strerror or exc}. "
+                                         "Save the session to keep it.", AUTOSAVE_INTERVAL_MS)
             return False
         self._autosaved = fingerprint
         return True

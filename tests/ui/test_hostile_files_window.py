@@ -77,3 +77,12 @@ def test_settings_that_cannot_be_written_are_reported(qtbot, make_window, tmp_pa
     window = make_window(settings=QSettings(str(folder), QSettings.Format.IniFormat))
     window.close()
     assert "could not save the settings" in capfd.readouterr().err
+
+
+def test_an_autosave_on_a_full_disk_says_so_and_keeps_the_session(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window(recovery_path=tmp_path / "recovery.json")
+    window.apply_run_config(window.session.run_config.with_changes(lr=0.05))
+    monkeypatch.setattr(atomic_write.os, "fsync", full_disk)
+    assert not window.autosave()
+    assert "Could not write the recovery file" in window.statusBar().currentMessage()
+    assert window.session.run_config.lr == 0.05 and not list(tmp_path.glob("recovery*.json"))
