@@ -40,6 +40,7 @@ class ParametersPanel(PanelWidget):
                                      labelOpts={"position": 0.5, "color": VERMILLION, "fill": fill})
         self.plot_item.addItem(self.w_opt, ignoreBounds=True)
         self.plot_item.addItem(self.b_opt, ignoreBounds=True)
+        self.plot_item.getViewBox().sigYRangeChanged.connect(self._label_lines_in_view)
         self.restyle()
         self.update_data()
 
@@ -56,10 +57,18 @@ class ParametersPanel(PanelWidget):
             line.label.fill = pg.mkBrush(*st.label_fill)
             line.label.setFont(st.font())
 
+    def _label_lines_in_view(self, *_args: object) -> None:
+        """A "b* = …" label only where its line is in view: pyqtgraph keeps an off-view line's
+        label at the edge, which read as if b* were there."""
+        low, high = self.plot_item.getViewBox().viewRange()[1]
+        for line in (self.w_opt, self.b_opt):
+            line.label.setVisible(low <= line.value() <= high)
+
     def update_data(self) -> None:
         w_opt, b_opt = self.session.surface.optimum
         self.w_opt.setValue(w_opt)
         self.b_opt.setValue(b_opt)
+        self._label_lines_in_view()
         self.frame_run()
         self.redraw()
 
