@@ -21,6 +21,7 @@ from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.errors import ConfigError
 from gdviewer.core.history import Chunk, History
+from gdviewer.core.run_names import follow_settings
 from gdviewer.core.surface import stable_learning_rate
 from gdviewer.ui.background import start_in_thread, stop_thread
 from gdviewer.ui.memory import release_free_memory
@@ -53,6 +54,8 @@ class Run:
     current_batch: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     status: str = READY
     message: str = ""
+    #: the user typed the name: it stays as typed; otherwise it follows the settings
+    typed_name: bool = False
 
     def __post_init__(self) -> None:
         self.clear()
@@ -156,6 +159,7 @@ class Session(QObject):
         name = " ".join(str(name).split())[:60]
         if name and name != self.runs[index].name:
             self.runs[index].name = name
+            self.runs[index].typed_name = True
             self.runs_changed.emit()
 
     def set_run_colour(self, index: int, colour: str) -> None:
@@ -306,8 +310,13 @@ class Session(QObject):
         if config == self.run_config:
             return False
         self._stop_worker()
-        self.run.config = config
+        run = self.run
+        name = run.name if run.typed_name else follow_settings(run.name, run.config, config)
+        renamed, run.name = name != run.name, name  # "GD (lr 0.1)" → "GD (lr 0.05)"
+        run.config = config
         self.reset()
+        if renamed:
+            self.runs_changed.emit()
         return True
 
     def set_start_point(self, w: float, b: float) -> None:
