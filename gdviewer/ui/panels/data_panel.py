@@ -119,17 +119,21 @@ class DataPanel(PanelWidget):
         if has_truth:
             self.true_line.setData(self._x_ends, ds.true_slope * self._x_ends + ds.true_intercept)
         self.true_line.setVisible(has_truth)
-        listed = any(label.text == "true line" for _sample, label in self.legend_item.items)
-        if has_truth and not listed:
-            self.legend_item.addItem(self.true_line, "true line")
-        elif listed and not has_truth:  # data with no true line: the legend does not promise one
-            self.legend_item.removeItem(self.true_line)
+        self._in_legend(self.true_line, "true line", has_truth)  # data with no true line: not promised
         self.plot_item.setLabel("bottom", ds.x_name or "x")  # the CSV's own column names
         self.plot_item.setLabel("left", ds.y_name or "y")
         ylo, yhi = float(y.min()), float(y.max())
         ypad = 0.1 * max(yhi - ylo, 1e-9)
         self.plot_item.getViewBox().setRange(xRange=tuple(self._x_ends), yRange=(ylo - ypad, yhi + ypad), padding=0)
         self.redraw()
+
+    def _in_legend(self, item: pg.GraphicsObject, name: str, wanted: bool) -> None:
+        """List ``item`` in the legend only while it can be drawn."""
+        listed = any(label.text == name for _sample, label in self.legend_item.items)
+        if wanted and not listed:
+            self.legend_item.addItem(item, name)
+        elif listed and not wanted:
+            self.legend_item.removeItem(item)
 
     def redraw(self) -> None:
         """Current fit and batch (called by the window's frame timer)."""
@@ -152,6 +156,9 @@ class DataPanel(PanelWidget):
         idx = idx[idx < self.session.dataset.n]  # never index past the points (defensive)
         ds = self.session.dataset
         full_batch = idx.size >= ds.n  # every sample: circling them all would hide the data
+        config = s.run_config
+        every_sample = config.algorithm == "batch" or (config.algorithm == "minibatch" and config.batch_size >= ds.n)
+        self._in_legend(self.batch, "this step's samples", not every_sample)  # batch GD circles nothing
         if idx.size == 0 or self.session.shown_steps == 0 or full_batch:
             self.batch.setData([], [])
         else:
