@@ -113,8 +113,10 @@ class Dataset:
         return f"Dataset(n={self.n}, source={self.source!r})"
 
     @classmethod
-    def from_arrays(cls, x: np.ndarray, y: np.ndarray, source: str = "array") -> Dataset:
-        """Build a data set from two equal-length 1-D arrays (checked for finiteness)."""
+    def from_arrays(cls, x: np.ndarray, y: np.ndarray, source: str = "array",
+                    names: tuple[str | None, str | None] = (None, None)) -> Dataset:
+        """Build a data set from two equal-length 1-D arrays (checked for finiteness);
+        ``names``: the columns' names from a CSV header."""
         x = np.asarray(x, dtype=np.float64).reshape(-1)
         y = np.asarray(y, dtype=np.float64).reshape(-1)
         if x.shape != y.shape:
@@ -127,6 +129,7 @@ class Dataset:
             raise DataError("values must be within ±1e15")
         dataset = cls(x.astype(np.float32).reshape(-1, 1), y.astype(np.float32).reshape(-1, 1), source=source)
         dataset.entered = (x.copy(), y.copy())
+        dataset.x_name, dataset.y_name = names
         return dataset
 
     def entered_points(self) -> tuple[np.ndarray, np.ndarray]:
@@ -220,43 +223,46 @@ def load_csv(path: str | Path, x_column: int = 0, y_column: int = 1, max_line_ch
                           max_line_chars=max_line_chars, progress=progress)
 
 
-def peek_columns(path: str | Path, limit: int = 65536) -> list[str]:
-    """Names of the columns of a CSV file from its first line (header names, or "column 1",
-    "column 2", … when the first row is numbers); [] if it cannot be read. Reads ``limit``
-    bytes at most, so it is cheap enough for the GUI thread."""
-    try:
-        check_regular(path)  # opening a FIFO with no writer would block the GUI thread
-        with open(path, "rb") as fh:
-            head = fh.read(limit).decode("utf-8-sig", errors="replace")
-    except (OSError, DataError):
-        return []
-    for line in head.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            delimiter = next((d for d in _DELIMITERS if d in line), None)
-            cells = [c.strip() for c in _split(line, delimiter)]
-            if all(_is_number(c) for c in cells):
-                return [f"column {i + 1}" for i in range(min(len(cells), MAX_COLUMNS))]
-            return [bounded_name(c) or f"column {i + 1}" for i, c in enumerate(cells[:MAX_COLUMNS])]
-    return []
-
-
-def numeric_columns(path: str | Path, limit: int = 65536) -> list[int]:
-    """Indices of the columns whose first data row holds numbers (a text column such as a
-    student's name is not offered as x or y by default); [] if the file cannot be read."""
+def _head_rows(path: str | Path, limit: int) -> list[str]:
+    """The first non-blank, non-comment lines of a CSV file within ``limit`` bytes; [] if it
+    cannot be read. Cheap enough for the GUI thread; a FIFO is refused before it is opened
+    (opening one with no writer would block)."""
     try:
         check_regular(path)
         with open(path, "rb") as fh:
             head = fh.read(limit).decode("utf-8-sig", errors="replace")
     except (OSError, DataError):
         return []
-    rows = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def _delimiter_of(line: str) -> str | None:
+    return next((d for d in _DELIMITERS if d in line), None)
+
+
+def peek_columns(path: str | Path, limit: int = 65536) -> list[str]:
+    """Names of the columns of a CSV file from its first line (header names, or "column 1",
+    "column 2", … when the first row is numbers); [] if it cannot be read."""
+    rows = _head_rows(path, limit)
     if not rows:
         return []
-    delimiter = next((d for d in _DELIMITERS if d in rows[0]), None)
+    cells = [c.strip() for c in _split(rows[0], _delimiter_of(rows[0]))]
+    if all(_is_number(c) for c in cells):
+        return [f"column {i + 1}" for i in range(min(len(cells), MAX_COLUMNS))]
+    return [bounded_name(c) or f"column {i + 1}" for i, c in enumerate(cells[:MAX_COLUMNS])]
+
+
+def numeric_columns(path: str | Path, limit: int = 65536) -> list[int]:
+    """Indices of the columns whose first data row holds numbers (a text column such as a
+    student's name is not offered as x or y by default); [] if the file cannot be read."""
+    rows = _head_rows(path, limit)
+    if not rows:
+        return []
+    delimiter = _delimiter_of(rows[0])
     decimal_comma = delimiter in (";", "\t")
     for line in rows[:2]:  # the header (if any), then the first data row
         cells = [c.strip().strip('"') for c in _split(line, delimiter)][:MAX_COLUMNS]
-        found = [i for i, c in enumerate(cells) if _is_number(c.replace(",", ".", 1) if decimal_comma else c)]
+        found = [i for i, c in enumerate(cells) if _is_number(_decimal_point(c, decimal_comma))]
         if found:
             return found
     return []
@@ -284,7 +290,7 @@ def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: i
         k = next(k for k, ln in enumerate(texts) if len(ln) > max_line_chars)
         raise DataError(f"{name}, line {numbers[k]}: line is too long ({len(texts[k]):,} characters)")
     first = texts[0]
-    delimiter = next((d for d in _DELIMITERS if d in first), None)
+    delimiter = _delimiter_of(first)
     need = max(x_column, y_column) + 1
     header_cells = [c.strip() for c in _split(first, delimiter)]
     if len(header_cells) < 2:
@@ -293,8 +299,7 @@ def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: i
     if len(header_cells) < need:
         raise DataError(f"{name}, line {numbers[0]}: has {len(header_cells)} columns; column {need} was asked for")
     decimal_comma = delimiter in (";", "\t")
-    if not all(_is_number(c.replace(",", ".", 1) if decimal_comma else c)
-               for c in (header_cells[x_column], header_cells[y_column])):
+    if not all(_is_number(_decimal_point(c, decimal_comma)) for c in (header_cells[x_column], header_cells[y_column])):
         numbers, texts = numbers[1:], texts[1:]  # a header row
         names = (bounded_name(header_cells[x_column]) or None, bounded_name(header_cells[y_column]) or None)
     else:
@@ -327,10 +332,9 @@ def parse_csv_text(text: str, name: str = "data", x_column: int = 0, y_column: i
         lineno = numbers[k]
         raise DataError(f"{name}, line {lineno}: value is not finite (NaN or infinity): x={xs[k]}, y={ys[k]}")
     try:
-        dataset = Dataset.from_arrays(xs, ys, source=name)
+        dataset = Dataset.from_arrays(xs, ys, source=name, names=names)
     except DataError as exc:
         raise DataError(f"{name}: {exc}") from None
-    dataset.x_name, dataset.y_name = names
     report(1.0)
     return dataset
 
@@ -386,12 +390,19 @@ def _is_number(cell: str) -> bool:
     return _NUMBER.fullmatch(cell.strip()) is not None
 
 
+def _decimal_point(cell: str, decimal_comma: bool) -> str:
+    """"2,5" → "2.5" in a file separated by semicolons or tabs, where a comma can only be a
+    decimal comma; anything else as it is."""
+    if decimal_comma and cell.count(",") == 1 and "." not in cell:
+        return cell.replace(",", ".")
+    return cell
+
+
 def _number(cell: str, name: str, lineno: int, column: str, decimal_comma: bool = False) -> float:
     cell = cell.strip()
     if not cell:
         raise DataError(f"{name}, line {lineno}: the {column} value is empty")
-    if decimal_comma and cell.count(",") == 1 and "." not in cell:
-        cell = cell.replace(",", ".")  # "2,5" in a file separated by ; or tabs: a decimal comma
+    cell = _decimal_point(cell, decimal_comma)
     if not _is_number(cell):
         shown = cell if len(cell) <= 40 else cell[:37] + "..."
         raise DataError(f"{name}, line {lineno}: the {column} value {shown!r} is not a number "
