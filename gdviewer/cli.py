@@ -85,8 +85,8 @@ def run_headless(argv: Sequence[str]) -> int:
 
     parser = _run_parser()
     args = parser.parse_args(list(argv))
-    lonely = [flag for flag in ("--animation-fps", "--animation-seconds")
-              if any(a == flag or a.startswith(flag + "=") for a in argv)]
+    given = _explicit_flags(list(argv))
+    lonely = [f"--{name.replace('_', '-')}" for name in ("animation_fps", "animation_seconds") if name in given]
     if lonely and not args.animation:
         parser.exit(EXIT_USAGE, f"gdviewer run: error: {' and '.join(lonely)} only "
                                 f"{'make' if len(lonely) > 1 else 'makes'} sense with --animation PATH\n")
