@@ -697,8 +697,7 @@ class MainWindow(QMainWindow):
             return
         self.data_controls.set_config(config)
         self.run_controls.refresh_hint()
-        self.undo_stack.push(ReplaceSession(self._restore_document, before, self._document_state(), "New data",
-                                            done=True))
+        self._record_replacement(before, "New data")
 
     def apply_spec(self, spec: SessionSpec, keep_undo: bool = False) -> None:
         """Load data + run settings (a preset or a session file)."""
@@ -745,14 +744,18 @@ class MainWindow(QMainWindow):
         self.session_path = path
         self.refresh_title()
 
+    def _record_replacement(self, before: tuple[SessionSpec, Path | None], text: str) -> None:
+        """The change from ``before`` to now, already made, as one step on the undo stack."""
+        self.undo_stack.push(ReplaceSession(self._restore_document, before, self._document_state(), text,
+                                            done=True))
+        self.refresh_title()
+
     def replace_session(self, spec: SessionSpec, text: str) -> None:
         """Replace data and runs as one undoable step, detached from the open file."""
         before = self._document_state()
         self.apply_spec(spec, keep_undo=True)
         self.session_path = None  # a lesson file is never overwritten with something else
-        self.undo_stack.push(ReplaceSession(self._restore_document, before, self._document_state(), text,
-                                            done=True))
-        self.refresh_title()
+        self._record_replacement(before, text)
 
     def new_session(self) -> None:
         """File → New: the tutorial's defaults, untitled; undoable, so nothing is asked."""
@@ -822,8 +825,7 @@ class MainWindow(QMainWindow):
             self.banner.show_message(f"Could not open {path.name}: {exc}", "error")
             return False
         self.session_path = path
-        self.undo_stack.push(ReplaceSession(self._restore_document, before, self._document_state(),
-                                            f"Open {path.name}", done=True))
+        self._record_replacement(before, f"Open {path.name}")
         self.recent.add(path)
         self.mark_saved()
         self.statusBar().showMessage(f"Opened {path}", 5000)
@@ -917,9 +919,7 @@ class MainWindow(QMainWindow):
         self.data_controls.set_config(self.session.data_config, source=name, n=dataset.n)
         proposal = self._propose_stable_rates()
         self.session_path = None  # new data: the open lesson file is not this any more
-        self.undo_stack.push(ReplaceSession(self._restore_document, before, self._document_state(),
-                                            f"Load {name}", done=True))
-        self.refresh_title()
+        self._record_replacement(before, f"Load {name}")
         if self._loading_path is not None:
             self.recent.add(self._loading_path)
         self.statusBar().showMessage(f"Loaded {dataset.n:,} points from {name}", 5000)
@@ -1117,12 +1117,10 @@ class MainWindow(QMainWindow):
             with atomic_path(path) as tmp:  # a full disk leaves no half-written PNG behind
                 if not self.grab().save(str(tmp), "PNG"):
                     raise OSError("the image could not be written")
-            ok = True
         except OSError:
-            ok = False
-        if not ok:
             self.banner.show_message(f"Could not write the screenshot to {path}", "error")
-        return ok
+            return False
+        return True
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(self)
