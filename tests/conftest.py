@@ -45,7 +45,8 @@ def pytest_sessionstart(session) -> None:
 def pytest_sessionfinish(session, exitstatus) -> None:
     before = getattr(session.config, "_user_files", None)
     shutil.rmtree(_ISOLATED, ignore_errors=True)
-    if before is not None and snapshot(USER_FOLDERS) != before:
-        changed = sorted(set(snapshot(USER_FOLDERS).items()) ^ set(before.items()))
+    after = snapshot(USER_FOLDERS)
+    if before is not None and after != before:
+        changed = sorted(set(after.items()) ^ set(before.items()))
         print(f"\nThe tests wrote the user's own gdviewer files: {changed}")
         session.exitstatus = 1
