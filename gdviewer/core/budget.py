@@ -10,6 +10,7 @@ Now such a run is refused up front with a message that says what fits. The memor
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 
@@ -31,7 +32,7 @@ def memory_budget_bytes() -> int:
         mb = float(raw) if raw else DEFAULT_MEMORY_MB
     except ValueError:
         mb = DEFAULT_MEMORY_MB
-    return int(max(mb, 1) * MB) if mb == mb else DEFAULT_MEMORY_MB * MB  # NaN → default
+    return int(max(mb, 1) * MB) if math.isfinite(mb) else DEFAULT_MEMORY_MB * MB  # NaN, ±inf → default
 
 
 def _mb(size: float) -> str:

@@ -42,7 +42,8 @@ def test_histories_over_the_memory_budget_are_refused_with_what_fits(steps, epoc
     check_memory([s // 10 for s in steps], epochs, budget_mb << 20)
 
 
-@pytest.mark.parametrize(("raw", "mb"), [("", 2048), ("512", 512), ("abc", 2048), ("nan", 2048), ("0", 1)])
+@pytest.mark.parametrize(("raw", "mb"), [("", 2048), ("512", 512), ("abc", 2048), ("nan", 2048), ("inf", 2048),
+                                         ("-inf", 2048), ("0", 1)])
 def test_the_budget_comes_from_the_environment(monkeypatch, raw, mb):
     monkeypatch.setenv("GDVIEWER_MEMORY_MB", raw)
     assert memory_budget_bytes() == mb << 20
