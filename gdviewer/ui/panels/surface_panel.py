@@ -116,7 +116,13 @@ class SurfacePanel(PanelWidget):
         self.batch_box.setAccessibleName("Show the batch's own loss contours")
         self.batch_box.setToolTip("Faint contours of the loss of just the samples this step used. For one "
                                   "sample it is a valley along a line (shown when paused or slow).")
-        self.add_header_controls(QLabel("Show:"), self.arrows_box, self.batch_box)
+        self.equal_box = QCheckBox("equal scale")
+        self.equal_box.setAccessibleName("Equal scale on w and b")
+        self.equal_box.setToolTip("The same scale on w and b, so the contours keep their true shape (on by "
+                                  "default when the data allow it; off stretches each axis to fill the panel)")
+        self._equal_chosen = False  # the user's choice outlives new data; until then the data decide
+        self.add_header_controls(QLabel("Show:"), self.arrows_box, self.batch_box, self.equal_box)
+        self.equal_box.toggled.connect(self._on_equal_toggled)
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
         self.batch_box.toggled.connect(self._on_overlay_toggled)
         self.readout.setText("Hover to read the loss; click to choose the start point (w₀, b₀).")
@@ -147,9 +153,26 @@ class SurfacePanel(PanelWidget):
         self.gradients.show_batch_contours = self.batch_box.isChecked()
         self.redraw()
 
+    def _on_equal_toggled(self, on: bool) -> None:
+        self._equal_chosen = True
+        self.set_equal_scale(on)
+
+    def set_equal_scale(self, on: bool) -> None:
+        """Lock w and b to the same scale (the contours' true shape), or stretch to fill."""
+        self.equal_box.blockSignals(True)
+        self.equal_box.setChecked(on)
+        self.equal_box.blockSignals(False)
+        self.view_box.setAspectLocked(on, ratio=1.0)
+
+    @property
+    def equal_scale(self) -> bool:
+        return bool(self.view_box.state["aspectLocked"])
+
     # --- framing and the surface --------------------------------------------------------
     def update_data(self) -> None:
         """New data set or start point: frame the optimum and the start, redraw everything."""
+        if not self._equal_chosen:
+            self.set_equal_scale(self.session.surface.equal_scale_fits)
         w_opt, b_opt = self.session.surface.optimum
         self.optimum.setData([w_opt], [b_opt])
         self.frame([(w_opt, b_opt), (self.session.history.initial_w, self.session.history.initial_b)])
