@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QWidget
 
 from gdviewer.core.framing import focus_count
 from gdviewer.ui.panels.common import (
@@ -114,7 +114,7 @@ class SurfacePanel(PanelWidget):
         self.arrows_box.setToolTip("Arrows at the latest step: the direction its own batch pointed (red) and the "
                                    "direction of the whole data set (blue). With one sample they disagree: "
                                    "that is SGD's noise.")
-        self.batch_box = QCheckBox("this batch's own loss")
+        self.batch_box = QCheckBox("batch's loss")
         self.batch_box.setAccessibleName("Show the batch's own loss contours")
         self.batch_box.setToolTip("Faint contours of the loss of just the samples this step used. For one "
                                   "sample it is a valley along a line (shown when paused or slow).")
@@ -130,7 +130,7 @@ class SurfacePanel(PanelWidget):
         self.fit_all_box.toggled.connect(lambda _on: self.redraw(refit=True))
         self.escape = EscapeMarker(self.plot_item)
         self._auto_range: tuple | None = None  # the range the panel itself last set
-        self.add_header_controls(QLabel("Show:"), self.arrows_box, self.batch_box, self.equal_box,
+        self.add_header_controls(self.arrows_box, self.batch_box, self.equal_box,
                                  self.fit_all_box)
         self.equal_box.toggled.connect(self._on_equal_toggled)
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
