@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: Contours longer than this many times their width are thin lines at equal scale on w and b.
+EQUAL_SCALE_MAX_ELONGATION = 20.0
+
 
 @dataclass(frozen=True)
 class LossSurface:
@@ -88,6 +91,18 @@ class LossSurface:
     def eigenvalues(self) -> np.ndarray:
         """Hessian eigenvalues, ascending."""
         return np.linalg.eigvalsh(self.hessian)
+
+    @property
+    def elongation(self) -> float:
+        """Long axis over short axis of the contour ellipses: √(λmax / λmin) (inf if flat)."""
+        lo, hi = (float(v) for v in self.eigenvalues)
+        return math.sqrt(hi / lo) if lo > 0 and math.isfinite(hi / lo) else math.inf
+
+    @property
+    def equal_scale_fits(self) -> bool:
+        """Whether w and b read well at the same scale: contours at most
+        EQUAL_SCALE_MAX_ELONGATION times longer than wide (the tutorial's: about 3)."""
+        return self.elongation <= EQUAL_SCALE_MAX_ELONGATION
 
     @property
     def critical_learning_rate(self) -> float:

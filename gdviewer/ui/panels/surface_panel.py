@@ -14,8 +14,9 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QWidget
 
+from gdviewer.core.framing import focus_count
 from gdviewer.ui.panels.common import (
     MAX_PATH_POINTS,
     ORANGE,
@@ -27,6 +28,7 @@ from gdviewer.ui.panels.common import (
     style_legend,
     style_text,
 )
+from gdviewer.ui.panels.escape_marker import EscapeMarker
 from gdviewer.ui.panels.gradient_overlay import GradientOverlay
 from gdviewer.ui.session import DIVERGED, Session
 
@@ -112,11 +114,25 @@ class SurfacePanel(PanelWidget):
         self.arrows_box.setToolTip("Arrows at the latest step: the direction its own batch pointed (red) and the "
                                    "direction of the whole data set (blue). With one sample they disagree: "
                                    "that is SGD's noise.")
-        self.batch_box = QCheckBox("this batch's own loss")
+        self.batch_box = QCheckBox("batch's loss")
         self.batch_box.setAccessibleName("Show the batch's own loss contours")
         self.batch_box.setToolTip("Faint contours of the loss of just the samples this step used. For one "
                                   "sample it is a valley along a line (shown when paused or slow).")
-        self.add_header_controls(QLabel("Show:"), self.arrows_box, self.batch_box)
+        self.equal_box = QCheckBox("equal scale")
+        self.equal_box.setAccessibleName("Equal scale on w and b")
+        self.equal_box.setToolTip("The same scale on w and b, so the contours keep their true shape (on by "
+                                  "default when the data allow it; off stretches each axis to fill the panel)")
+        self._equal_chosen = False  # the user's choice outlives new data; until then the data decide
+        self.fit_all_box = QCheckBox("fit all")
+        self.fit_all_box.setAccessibleName("Fit the whole path")
+        self.fit_all_box.setToolTip("Frame every step, however far a diverging run went. Off: frame the start, "
+                                    "the optimum and the first oscillations; an arrow at the edge shows an escape.")
+        self.fit_all_box.toggled.connect(lambda _on: self.redraw(refit=True))
+        self.escape = EscapeMarker(self.plot_item)
+        self._auto_range: tuple | None = None  # the range the panel itself last set
+        self.add_header_controls(self.arrows_box, self.batch_box, self.equal_box,
+                                 self.fit_all_box)
+        self.equal_box.toggled.connect(self._on_equal_toggled)
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
         self.batch_box.toggled.connect(self._on_overlay_toggled)
         self.readout.setText("Hover to read the loss; click to choose the start point (w₀, b₀).")
@@ -140,6 +156,7 @@ class SurfacePanel(PanelWidget):
         style_axis(self.colorbar.getAxis("left"), st)  # its label ("log₁₀ loss")
         self.colorbar.axis.setWidth(round(45 * st.font_pt / 9.0))
         self.gradients.restyle(st)
+        self.escape.restyle(st)
         self.sync_runs()
 
     def _on_overlay_toggled(self) -> None:
@@ -147,9 +164,26 @@ class SurfacePanel(PanelWidget):
         self.gradients.show_batch_contours = self.batch_box.isChecked()
         self.redraw()
 
+    def _on_equal_toggled(self, on: bool) -> None:
+        self._equal_chosen = True
+        self.set_equal_scale(on)
+
+    def set_equal_scale(self, on: bool) -> None:
+        """Lock w and b to the same scale (the contours' true shape), or stretch to fill."""
+        self.equal_box.blockSignals(True)
+        self.equal_box.setChecked(on)
+        self.equal_box.blockSignals(False)
+        self.view_box.setAspectLocked(on, ratio=1.0)
+
+    @property
+    def equal_scale(self) -> bool:
+        return bool(self.view_box.state["aspectLocked"])
+
     # --- framing and the surface --------------------------------------------------------
     def update_data(self) -> None:
         """New data set or start point: frame the optimum and the start, redraw everything."""
+        if not self._equal_chosen:
+            self.set_equal_scale(self.session.surface.equal_scale_fits)
         w_opt, b_opt = self.session.surface.optimum
         self.optimum.setData([w_opt], [b_opt])
         self.frame([(w_opt, b_opt), (self.session.history.initial_w, self.session.history.initial_b)])
@@ -166,6 +200,11 @@ class SurfacePanel(PanelWidget):
         span = np.maximum(hi - lo, 1.0)
         lo, hi = lo - 0.3 * span, hi + 0.3 * span
         self.view_box.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0)
+        self._auto_range = self._range_key()
+
+    def _range_key(self) -> tuple:
+        (v0, v1), (u0, u1) = self.view_box.viewRange()
+        return tuple(round(float(v), 6) for v in (v0, v1, u0, u1))
 
     def recompute_surface(self) -> None:
         """Heatmap and contours for the part of the (w, b) plane in view."""
@@ -278,8 +317,9 @@ class SurfacePanel(PanelWidget):
         else:
             self.run_legend.hide()
 
-    def redraw(self) -> None:
-        """Paths, start and current points; re-frame if a path left the view."""
+    def redraw(self, refit: bool = False) -> None:
+        """Paths, start and current points; re-frame if the part of the paths to show left
+        the view (or, when the panel framed it, shrank well inside it: scrubbing back)."""
         s = self.session
         h = s.history
         n = s.shown_steps  # the live end, or where the timeline cursor is
@@ -312,18 +352,37 @@ class SurfacePanel(PanelWidget):
         else:
             self.diverged_marker.setData([], [])
             self.divergence_note.hide()
-        self._follow(np.concatenate(all_w), np.concatenate(all_b))
+        self._follow(all_w, all_b, refit)
+        if self.fit_all_box.isChecked():
+            self.escape.hide()
+        else:
+            self.escape.update(w_now, b_now, "diverged, " if s.run.status == DIVERGED else "")
+        if self.escape.shown:
+            self.divergence_note.hide()  # the arrow's label says where it went
         self.gradients.update()
         self.frames_drawn += 1
 
-    def _follow(self, w: np.ndarray, b: np.ndarray) -> None:
+    def _follow(self, all_w: list[np.ndarray], all_b: list[np.ndarray], refit: bool = False) -> None:
+        """Frame the paths: all of them with "fit all", else each up to where it escapes."""
+        optimum = self.session.surface.optimum
+        if not self.fit_all_box.isChecked():
+            cut = [focus_count(w, b, (float(w[0]), float(b[0])), optimum) if w.size else 0
+                   for w, b in zip(all_w, all_b, strict=True)]
+            all_w = [w[:k] for w, k in zip(all_w, cut, strict=True)]
+            all_b = [b[:k] for b, k in zip(all_b, cut, strict=True)]
+        w, b = np.concatenate(all_w), np.concatenate(all_b)
         if w.size == 0:
             return
         (v0, v1), (u0, u1) = self.view_box.viewRange()
         wl, wh, bl, bh = float(w.min()), float(w.max()), float(b.min()), float(b.max())
-        if wl < v0 or wh > v1 or bl < u0 or bh > u1:
-            w_opt, b_opt = self.session.surface.optimum
-            self.frame([(wl, bl), (wh, bh), (w_opt, b_opt)])
+        w_opt, b_opt = optimum
+        wl, wh, bl, bh = min(wl, w_opt), max(wh, w_opt), min(bl, b_opt), max(bh, b_opt)
+        outside = wl < v0 or wh > v1 or bl < u0 or bh > u1
+        # the panel's own framing follows the path back (scrubbing, a reset); a user's zoom stays
+        ours = self._auto_range == self._range_key()
+        shrunk = ours and max(wh - wl, 1.0) * 4 < v1 - v0 and max(bh - bl, 1.0) * 4 < u1 - u0
+        if refit or outside or shrunk:
+            self.frame([(wl, bl), (wh, bh)])
 
     # --- mouse -------------------------------------------------------------------------
     def _view_point(self, scene_pos: QPointF) -> QPointF | None:
