@@ -52,6 +52,7 @@ from gdviewer.ui.animation import (
     AnimationCancelled,
     AnimationDialog,
     AnimationSettings,
+    plots_image,
     render_animation,
     train_to_end,
 )
@@ -1057,7 +1058,7 @@ class MainWindow(QMainWindow):
         return True
 
     def export_animation_dialog(self) -> None:
-        dialog = AnimationDialog(self)
+        dialog = AnimationDialog(self, plots_width=plots_image(self).width())
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         path, _ = QFileDialog.getSaveFileName(self, "Save animation", "gdviewer-run.gif",
