@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(260)
+        scroll.setMinimumWidth(280)  # two runs' readouts below it fit without scrolling
         self.docks["controls"] = self._dock("controls", "Settings", scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
 
     def _make_menus_and_toolbar(self) -> None:

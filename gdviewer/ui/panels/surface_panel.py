@@ -101,7 +101,7 @@ class SurfacePanel(PanelWidget):
         self.other_items: list[tuple[pg.PlotDataItem, pg.ScatterPlotItem]] = []
         self._current_colour = ""
         # the runs' legend in two columns under the x axis: off the paths it names
-        self.run_legend = SideLegend(labelTextSize=self.style.css_size, colCount=2)
+        self.run_legend = SideLegend(labelTextSize=self.style.css_size, colCount=1)
         self.plot_item.layout.addItem(self.run_legend, 4, 1, 1, 5, Qt.AlignmentFlag.AlignHCenter)
         self.run_legend.hide()
         self.gradients = GradientOverlay(self.plot_item, session)
@@ -319,6 +319,34 @@ class SurfacePanel(PanelWidget):
             self.run_legend.show()
         else:
             self.run_legend.hide()
+        self.fit_minimum_size()
+
+    def fit_minimum_size(self) -> None:
+        """The minimum size with the run legend in one column (so a narrow window can still
+        shrink the panel), then two columns when they fit the panel's width as it is."""
+        self._set_legend_columns(1)
+        super().fit_minimum_size()
+        self._choose_legend_columns(self.plot_widget.width())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # at once, not on the fit timer: a legend too wide for the new width would push the
+        # colour bar out of the panel until then (and into a screenshot taken meanwhile)
+        self._choose_legend_columns(self.plot_widget.width())
+
+    def _choose_legend_columns(self, width: int) -> None:
+        legend = self.run_legend
+        if not legend.items:
+            return
+        room = width - self.plot_item.getAxis("left").width() - 24
+        self._set_legend_columns(2)
+        if legend.effectiveSizeHint(Qt.SizeHint.PreferredSize).width() > room:
+            self._set_legend_columns(1)
+
+    def _set_legend_columns(self, columns: int) -> None:
+        if self.run_legend.columnCount != columns:
+            self.run_legend.setColumnCount(columns)
+            self.run_legend.layout.activate()
 
     def redraw(self, refit: bool = False) -> None:
         """Paths, start and current points; re-frame if the part of the paths to show left
