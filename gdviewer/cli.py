@@ -74,6 +74,9 @@ def _run_parser() -> argparse.ArgumentParser:
                    help="frames per second (default %(default)s; with --animation)")
     o.add_argument("--animation-seconds", type=float, default=ANIMATION_SECONDS, metavar="S",
                    help="length (default %(default)s; with --animation)")
+    o.add_argument("--animation-plots", action="store_true",
+                   help="the plots only, at their size on screen (not the whole window scaled down; "
+                   "with --animation)")
     return p
 
 
@@ -86,7 +89,8 @@ def run_headless(argv: Sequence[str]) -> int:
     parser = _run_parser()
     args = parser.parse_args(list(argv))
     given = _explicit_flags(list(argv))
-    lonely = [f"--{name.replace('_', '-')}" for name in ("animation_fps", "animation_seconds") if name in given]
+    lonely = [f"--{name.replace('_', '-')}" for name in ("animation_fps", "animation_seconds", "animation_plots")
+              if name in given]
     if lonely and not args.animation:
         parser.exit(EXIT_USAGE, f"gdviewer run: error: {' and '.join(lonely)} only "
                                 f"{'make' if len(lonely) > 1 else 'makes'} sense with --animation PATH\n")
@@ -203,7 +207,9 @@ def _write_animation(args: argparse.Namespace, dataset, config) -> str | None:
         from gdviewer.ui.main_window import MainWindow
         from gdviewer.ui.theme import apply_plot_theme
 
-        settings = AnimationSettings(args.animation_fps, args.animation_seconds).validate()
+        settings = AnimationSettings(args.animation_fps, args.animation_seconds,
+                                     width=None if args.animation_plots else 960,
+                                     plots_only=args.animation_plots).validate()
     except ValueError as exc:
         return str(exc)
     qInstallMessageHandler(_qt_message_handler)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -36,16 +37,21 @@ class AnimationCancelled(Exception):
 
 @dataclass(frozen=True)
 class AnimationSettings:
+    """What an animation shows and how long it lasts. ``plots_only`` leaves out the menus,
+    docks and controls: the four plots as on screen; ``width`` None keeps the pictures at the
+    screen's own size (1:1, text exactly as legible as in the window)."""
+
     fps: int = 12
     seconds: float = 6.0
-    width: int = 960  # pixels; the height follows the window's shape
+    width: int | None = 960  # pixels; the height follows the picture's shape
+    plots_only: bool = False
 
     def validate(self) -> AnimationSettings:
         if not 1 <= self.fps <= 60:
             raise ValueError(f"frame rate must be 1 to 60 frames per second, got {self.fps}")
         if not 0.5 <= self.seconds <= 120:
             raise ValueError(f"length must be 0.5 to 120 seconds, got {self.seconds}")
-        if not 160 <= self.width <= 3840:
+        if self.width is not None and not 160 <= self.width <= 3840:
             raise ValueError(f"width must be 160 to 3840 pixels, got {self.width}")
         return self
 
@@ -69,13 +75,63 @@ def frame_durations_ms(frames: int, fps: int) -> list[int]:
     return [10 * (b - a) for a, b in itertools.pairwise(ticks)]
 
 
-def _rgb(image: QImage, width: int) -> tuple[bytes, int, int]:
-    image = image.scaledToWidth(width).convertToFormat(QImage.Format.Format_RGB888)
+def _rgb(image: QImage, width: int | None) -> tuple[bytes, int, int]:
+    if width is not None and width != image.width():
+        image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
     w, h = image.width(), image.height()
     stride = image.bytesPerLine()
     raw = bytes(image.constBits())
     rows = [raw[y * stride : y * stride + 3 * w] for y in range(h)]  # drop the row padding
     return b"".join(rows), w, h
+
+
+def _panel_image(panel) -> QImage:
+    """One panel's plot and the caption under it (its options row left out)."""
+    plot = panel.plot_widget.grab().toImage()
+    caption = panel.readout.grab().toImage() if panel.readout.isVisible() else None
+    height = plot.height() + (caption.height() if caption is not None else 0)
+    image = QImage(plot.width(), height, QImage.Format.Format_RGB32)
+    image.fill(panel.palette().window().color())
+    painter = QPainter(image)
+    painter.drawImage(0, 0, plot)
+    if caption is not None:
+        painter.drawImage(0, plot.height(), caption)
+    painter.end()
+    return image
+
+
+def plots_image(window) -> QImage:
+    """The plots without the window around them: the surface on the left, the other panels
+    stacked on its right, each at its size on screen. Falls back to the whole window when
+    every panel is hidden."""
+    left = [p for p in (window.surface_panel,) if p.isVisible()]
+    right = [p for p in (window.data_panel, window.loss_panel, window.parameters_panel) if p.isVisible()]
+    if not left and not right:
+        return window.grab().toImage()
+    columns = [[_panel_image(p) for p in column] for column in (left, right) if column]
+    widths = [max(i.width() for i in column) for column in columns]
+    heights = [sum(i.height() for i in column) for column in columns]
+    gap = 6
+    image = QImage(sum(widths) + gap * (len(columns) - 1), max(heights), QImage.Format.Format_RGB32)
+    image.fill(window.surface_panel.palette().window().color())
+    painter = QPainter(image)
+    x = 0
+    for column, width in zip(columns, widths, strict=True):
+        y = 0
+        for part in column:
+            painter.drawImage(x, y, part)
+            y += part.height()
+        x += width + gap
+    painter.end()
+    return image
+
+
+def frame_image(window, settings: AnimationSettings, widget: QWidget | None = None) -> QImage:
+    """The picture of one frame: the plots only, or the whole window (or ``widget``)."""
+    if settings.plots_only:
+        return plots_image(window)
+    return (widget or window).grab().toImage()
 
 
 def train_to_end(window, timeout_s: float = 600.0) -> None:
@@ -111,7 +167,6 @@ def render_animation(window, path: str | Path, settings: AnimationSettings,
         raise ValueError(f"animations are .gif or .mp4, not {suffix or 'no suffix'}")
     s = window.session
     steps = frame_steps(len(s.history), settings.frames)
-    target = widget or window
     writer = _GifWriter(path, settings.fps) if suffix == ".gif" else _Mp4Writer(path, settings.fps)
     s.animating = True  # the time series grow with the frames, no replay cursors
     try:
@@ -121,7 +176,7 @@ def render_animation(window, path: str | Path, settings: AnimationSettings,
                 s.set_view_step(int(step))
                 window.redraw()
                 QApplication.processEvents()
-                frame = _rgb(target.grab().toImage(), settings.width)
+                frame = _rgb(frame_image(window, settings, widget), settings.width)
             writer.add(*frame)
             if progress is not None and progress(k + 1, len(steps)) is False:
                 raise AnimationCancelled
@@ -204,12 +259,20 @@ class _Mp4Writer:
 
 
 class AnimationDialog(QDialog):
-    """Frame rate, length and width of an animation."""
+    """What to show, frame rate, length and width of an animation."""
 
-    def __init__(self, parent: QWidget | None = None, settings: AnimationSettings | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: AnimationSettings | None = None,
+                 plots_width: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export an animation")
         settings = settings or AnimationSettings()
+        self._plots_width = plots_width  # the plots' width on screen: 1:1 keeps their text legible
+        self.content = QComboBox()
+        self.content.addItems(["The whole window", "The plots only"])
+        self.content.setAccessibleName("What the animation shows")
+        self.content.setToolTip("The plots only: the surface and the other panels as on screen, without "
+                                "menus, docks and controls — the text stays as large as in the window")
+        self.content.setCurrentIndex(1 if settings.plots_only else 0)
         self.fps = QSpinBox()
         self.fps.setRange(1, 60)
         self.fps.setValue(settings.fps)
@@ -220,17 +283,39 @@ class AnimationDialog(QDialog):
         self.seconds.setSuffix(" s")
         self.width_box = QSpinBox()
         self.width_box.setRange(160, 3840)
-        self.width_box.setValue(settings.width)
+        self.width_box.setValue(settings.width or plots_width or 960)
         self.width_box.setSuffix(" px wide")
+        self.size_note = QLabel()
+        self.size_note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(QLabel("The run is trained to its end, then replayed into the file."))
+        form.addRow("Show", self.content)
         form.addRow("Frame rate", self.fps)
         form.addRow("Length", self.seconds)
         form.addRow("Size", self.width_box)
+        form.addRow(self.size_note)
         form.addRow(buttons)
+        self.content.currentIndexChanged.connect(self._on_content)
+        self.width_box.valueChanged.connect(self._explain_size)
+        self._explain_size()
+
+    def _on_content(self, index: int) -> None:
+        if index == 1 and self._plots_width:
+            self.width_box.setValue(max(160, min(3840, self._plots_width)))  # 1:1 with the screen
+        self._explain_size()
+
+    def _explain_size(self) -> None:
+        if self.content.currentIndex() == 1 and self._plots_width:
+            scale = self.width_box.value() / self._plots_width
+            self.size_note.setText(f"The plots are {self._plots_width} px wide on screen: "
+                                   + ("the text stays as legible as in the window." if scale >= 0.95 else
+                                      f"at {scale:.0%} of that, small text gets harder to read."))
+        else:
+            self.size_note.setText("The whole window, scaled to this width.")
 
     def settings(self) -> AnimationSettings:
-        return AnimationSettings(self.fps.value(), float(self.seconds.value()), self.width_box.value())
+        return AnimationSettings(self.fps.value(), float(self.seconds.value()), self.width_box.value(),
+                                 plots_only=self.content.currentIndex() == 1)

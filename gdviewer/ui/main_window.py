@@ -52,6 +52,7 @@ from gdviewer.ui.animation import (
     AnimationCancelled,
     AnimationDialog,
     AnimationSettings,
+    plots_image,
     render_animation,
     train_to_end,
 )
@@ -342,7 +343,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(260)
+        scroll.setMinimumWidth(280)  # two runs' readouts below it fit without scrolling
         self.docks["controls"] = self._dock("controls", "Settings", scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
 
     def _make_menus_and_toolbar(self) -> None:
@@ -1057,7 +1058,7 @@ class MainWindow(QMainWindow):
         return True
 
     def export_animation_dialog(self) -> None:
-        dialog = AnimationDialog(self)
+        dialog = AnimationDialog(self, plots_width=plots_image(self).width())
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         path, _ = QFileDialog.getSaveFileName(self, "Save animation", "gdviewer-run.gif",

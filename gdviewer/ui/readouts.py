@@ -33,6 +33,8 @@ from gdviewer.ui.theme import readable_colour
 
 #: Readouts change at most this often (ms): faster than that nobody reads the digits.
 REFRESH_MS = 100
+#: Pixels around a cell's text (Qt's item margins and the grid line).
+CELL_PADDING = 12
 #: Item data role holding a cell's number at full precision (tooltip and copies).
 FULL_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -58,6 +60,9 @@ ROWS = (
     Row("db", "∂L/∂b (batch)", "The gradient this step followed: intercept component, from its batch"),
 )
 
+
+#: The method row's short names (the column header carries the run's full name).
+SHORT_METHODS = {"batch": "Batch GD", "stochastic": "SGD", "minibatch": "Mini-batch"}
 
 #: Significant digits a readout shows: enough to follow an update, few enough to read from
 #: the back of the room; the tooltip and copies carry every digit.
@@ -94,17 +99,17 @@ def run_values(session: Session, index: int, loss_of: Callable[[float, float], f
     h = run.history
     k = session.shown_steps_of(index)
     w, b = session.params_of(index)
-    method = ALGORITHM_LABELS.get(c.algorithm, c.algorithm)
+    method = SHORT_METHODS.get(c.algorithm, ALGORITHM_LABELS.get(c.algorithm, c.algorithm))
     if c.algorithm == "minibatch":
-        method += f" ({c.batch_size})"
+        method += f" {c.batch_size}"
     if c.optimizer != "gd":
         method += f", {OPTIMIZER_LABELS.get(c.optimizer, c.optimizer)}"
     total = session.steps_of(index)
     values = {
         "method": method,
         "lr": f"{c.lr:g}",
-        "epoch": f"{int(h.column('epoch')[k - 1]) + 1 if k else 0} / {c.epochs}",
-        "step": f"{k:,} / {total:,}",
+        "epoch": f"{int(h.column('epoch')[k - 1]) + 1 if k else 0}/{c.epochs}",  # no spaces: narrow columns
+        "step": f"{k:,}/{total:,}",
         "samples": f"{int(h.column('samples')[k - 1]) if k else 0:,}",
         "w": Number(w),
         "b": Number(b),
@@ -132,14 +137,13 @@ class ReadoutTable(QWidget):
         for i, row in enumerate(ROWS):
             self.table.verticalHeaderItem(i).setToolTip(row.tip)
         self.table.setWordWrap(False)
-        # fixed section sizes: with sizes from contents every setText re-measures every cell
-        # (measured: 26 ms a frame for 8 runs); a number's width is known in advance
+        # sections sized here from the texts (Qt's ResizeToContents re-measures every cell
+        # through the delegate at each setText: measured 26 ms a frame for 8 runs); each
+        # column as wide as its widest text, so no number is cut and two runs fit a narrow dock
         header = self.table.horizontalHeader()
-        # the runs share the width (Stretch divides it, it does not measure the cells); a
-        # column is never narrower than the widest number, so a number is never cut
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)  # long run names are cut, numbers never
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         copy = QAction("Copy", self.table)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
@@ -159,8 +163,8 @@ class ReadoutTable(QWidget):
         row.addWidget(self.copy_button)
         layout.addLayout(row)
         self._runs_key: tuple | None = None
-        self._size_sections()
         self._items: list[list[QTableWidgetItem]] = []
+        self._size_sections()
         # people read numbers at a few changes a second: refreshes are merged to REFRESH_MS
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.refresh)
@@ -201,16 +205,26 @@ class ReadoutTable(QWidget):
 
     def _size_sections(self) -> None:
         metrics = self.table.fontMetrics()
-        width = metrics.horizontalAdvance("-0.000e-00") + 6  # the widest number at SHOWN_DIGITS
         header = self.table.horizontalHeader()
-        header.setMinimumSectionSize(width)
-        header.setDefaultSectionSize(width)
-        for j in range(self.table.columnCount()):
-            header.resizeSection(j, width)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("0.0000") + CELL_PADDING)
+        self._fit_columns(force=True)
         rows = self.table.verticalHeader()
         rows.setDefaultSectionSize(metrics.height() + 6)
         for i in range(self.table.rowCount()):
             rows.resizeSection(i, metrics.height() + 6)
+
+    def _fit_columns(self, force: bool = False) -> None:
+        """Each run's column as wide as its widest number (a few µs per text), never narrower
+        than a short number; the method and the header's name are elided to it (the full
+        text in their tooltips), so a long optimiser name does not push the numbers away."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        for j, column in enumerate(self._items):
+            width = max(header.minimumSectionSize(),
+                        *(metrics.horizontalAdvance(item.text()) + CELL_PADDING
+                          for row, item in zip(ROWS, column, strict=True) if row.key != "method"))
+            if force or header.sectionSize(j) != width:
+                header.resizeSection(j, width)
 
     def request_refresh(self) -> None:
         """Refresh soon: at once if the last refresh was REFRESH_MS ago, else when it is."""
@@ -232,6 +246,7 @@ class ReadoutTable(QWidget):
                     item.setText(value)
                     item.setData(FULL_ROLE, full_text(value))
                     item.setToolTip(full_text(value))
+        self._fit_columns()
 
     def as_text(self, cells: set[tuple[int, int]] | None = None) -> str:
         """Tab-separated rows with a header of run names (only ``cells`` if given)."""

@@ -13,9 +13,11 @@ from PIL import Image
 
 from gdviewer.ui.animation import (
     AnimationCancelled,
+    AnimationDialog,
     AnimationSettings,
     frame_durations_ms,
     frame_steps,
+    plots_image,
     render_animation,
 )
 
@@ -67,6 +69,43 @@ def test_a_gif_has_the_frames_asked_for_and_the_window_comes_back_live(qtbot, wi
     assert s.view_step is None and not s.animating and len(s.history) == 2000
 
 
+def test_the_plots_only_animation_keeps_the_plots_at_their_size_on_screen(qtbot, window, tmp_path):
+    """Issue 12: the plots without menus and docks, at 1:1 so their text stays legible."""
+    window.resize(1280, 800)
+    window.apply_preset("Tutorial: batch GD")
+    qtbot.wait(50)
+    plots = plots_image(window)
+    surface = window.surface_panel.plot_widget
+    assert plots.width() < window.width() and plots.height() < window.height()  # no menus, no docks
+    assert plots.width() >= surface.width() + window.data_panel.plot_widget.width()
+    path = tmp_path / "plots.gif"
+    assert window.export_animation(path, AnimationSettings(fps=4, seconds=1.0, width=None, plots_only=True)) == 4
+    with Image.open(path) as gif:
+        assert gif.size == (plots.width(), plots.height())  # not scaled: the text as on screen
+        gif.seek(3)
+        last = np.asarray(gif.convert("RGB"))
+    window.redraw()
+    qtbot.wait(50)
+    screen = window.surface_panel.plot_widget.grab().toImage()
+    screen = screen.convertToFormat(screen.Format.Format_RGB888)
+    top_left = last[: screen.height(), : screen.width()]
+    expected = np.frombuffer(screen.constBits(), np.uint8)
+    expected = expected.reshape(screen.height(), screen.bytesPerLine())[:, : 3 * screen.width()]
+    expected = expected.reshape(screen.height(), screen.width(), 3).astype(np.int16)
+    assert np.abs(top_left.astype(np.int16) - expected).mean() < 8  # the surface, as on screen (GIF palette)
+
+
+def test_the_dialog_offers_the_plots_at_their_screen_width(qtbot, window):
+    dialog = AnimationDialog(window, plots_width=900)
+    qtbot.addWidget(dialog)
+    assert not dialog.settings().plots_only and dialog.settings().width == 960
+    dialog.content.setCurrentIndex(1)
+    assert dialog.settings().plots_only and dialog.settings().width == 900
+    assert "as legible as in the window" in dialog.size_note.text()
+    dialog.width_box.setValue(450)
+    assert "50%" in dialog.size_note.text()
+
+
 def test_an_mp4_is_written_when_imageio_ffmpeg_is_there(qtbot, window, tmp_path):
     pytest.importorskip("imageio_ffmpeg")
     path = tmp_path / "run.mp4"
@@ -98,11 +137,15 @@ def test_headless_run_writes_an_animation(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run([sys.executable, "-m", "gdviewer", "run", "--quiet", "--animation", str(out),
-                           "--animation-fps", "4", "--animation-seconds", "2"], capture_output=True, text=True,
-                          env=env, timeout=180)
+                           "--animation-fps", "4", "--animation-seconds", "2", "--animation-plots"],
+                          capture_output=True, text=True, env=env, timeout=180)
     assert done.returncode == 0, done.stderr
     with Image.open(out) as gif:
         assert gif.n_frames == 8
+        assert gif.size[0] not in (960, 1360)  # the plots at their own size, not the window scaled
+    lonely = subprocess.run([sys.executable, "-m", "gdviewer", "run", "--animation-plots"],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert lonely.returncode == 2 and "--animation-plots only makes sense with --animation" in lonely.stderr
     bad = subprocess.run([sys.executable, "-m", "gdviewer", "run", "--animation", str(tmp_path / "x.avi")],
                          capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode == 2 and ".gif or .mp4" in bad.stderr

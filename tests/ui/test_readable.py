@@ -6,7 +6,7 @@ import re
 
 import pytest
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QLabel
 
 from gdviewer.ui.readouts import ROWS
@@ -145,19 +145,43 @@ def test_readouts_show_four_digits_with_every_digit_in_tooltips_and_copies(qtbot
     assert f"b = {b:.4g}" in readout.text() and f"b = {b!r}" in readout.toolTip()
 
 
-@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1280, 800)], ids=["1280x720", "1280x800"])
-def test_two_runs_fit_the_readouts_and_captions_are_whole(qtbot, window, width, height):
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "presentation"])
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_two_runs_fit_every_size_whole(qtbot, monkeypatch, window, width, height, presenting):
+    """Issue 12: two racing runs at 1024×768 widened the window (the surface legend in two
+    columns), scrolled the readouts and the settings sideways, cut the captions and the
+    timeline's label, and crowded the loss axis's ticks in presentation mode."""
     window.resize(width, height)
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(width, height))
     one_step(qtbot, window, "Batch vs stochastic (tutorial)")
     assert len(window.session.runs) == 2
+    if presenting:
+        window.view_options.set_presentation(True)
     window.readouts.refresh()
     window.redraw()
-    qtbot.wait(20)
-    table = window.readouts.table
-    assert table.horizontalScrollBar().maximum() == 0  # no sideways scrolling
+    qtbot.waitUntil(lambda: not any(cut_items(panel) for panel in window.panels), timeout=3000)
+    assert (window.width(), window.height()) == (width, height)
+    if not presenting:
+        assert window.readouts.table.horizontalScrollBar().maximum() == 0  # no sideways scrolling
+        settings = window.docks["controls"].widget()
+        assert settings.horizontalScrollBar().maximum() == 0
     for panel in window.panels:
         label = panel.readout
-        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width(), label.text()
+        # whole: on one line, or wrapped onto lines that all show
+        assert (label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
+                or label.heightForWidth(label.width()) <= label.height()), label.text()
+    timeline = window.timeline.label
+    assert timeline.fontMetrics().horizontalAdvance(timeline.text()) <= timeline.width()
+    assert timeline.toolTip().startswith("step 1 of 1 · epoch 1")
+    axis = window.loss_panel.plot_item.getAxis("bottom")
+    size = axis.geometry().width()
+    major = axis.tickValues(*axis.range, size)[0]
+    shown = [v for v in major[1] if axis.range[0] <= v <= axis.range[1]]
+    metrics = QFontMetricsF(axis.style["tickFont"] or QFont())
+    widths = [metrics.horizontalAdvance(t) for t in axis.tickStrings(shown, 1.0, major[0])]
+    pixels_apart = major[0] / (axis.range[1] - axis.range[0]) * size
+    assert widths and max(widths) < pixels_apart  # neighbouring tick labels do not touch
+
 
 
 def test_surface_run_legend_is_off_the_paths(qtbot, window):

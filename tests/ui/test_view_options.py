@@ -151,14 +151,14 @@ def test_readouts_show_the_recorded_step_and_copy(qtbot, window):
         return table.table.item(row, 0).text()
 
     n = len(h)
-    assert cell("step") == f"{n:,} / {s.total_steps:,}"
+    assert cell("step") == f"{n:,}/{s.total_steps:,}"
     assert cell("w") == f"{float(h.column('w')[-1]):.4g}"
     assert cell("dw") == f"{float(h.column('dw')[-1]):.4g}"
     assert cell("lr") == f"{s.run_config.lr:g}"
     s.set_view_step(37)  # the timeline shows step 37: so do the readouts
     table.refresh()
     assert cell("step").startswith("37 /")
-    assert cell("epoch") == f"{int(h.column('epoch')[36]) + 1} / {s.run_config.epochs}"
+    assert cell("epoch") == f"{int(h.column('epoch')[36]) + 1}/{s.run_config.epochs}"
     assert cell("b") == f"{float(h.column('b')[36]):.4g}"
     assert cell("batch_loss") == f"{float(h.column('loss')[36]):.4g}"
     assert cell("loss") == f"{float(s.surface.loss(*s.params)):.4g}"

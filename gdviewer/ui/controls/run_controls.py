@@ -46,6 +46,9 @@ class RunControls(QGroupBox):
         self.optimizer.setToolTip("How a gradient becomes a step: the tutorial's plain update "
                                   "or a torch.optim optimiser")
         self.optimizer.setAccessibleName("Optimiser")
+        for box in (self.algorithm, self.optimizer):  # may shrink (eliding) in a narrow dock
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
         self.fields: dict[str, NumberField] = {}
 
         def add(name: str, label: str, kind: type = float, tip: str = "") -> NumberField:
@@ -72,7 +75,7 @@ class RunControls(QGroupBox):
         form.addRow("Start b₀", add("init_b", "Start b₀", float, "Initial intercept (or click the loss surface)"))
         self.shuffle = QCheckBox("Shuffle each epoch")
         self.shuffle.setToolTip("Visit samples in a new random order each epoch (seeded, so runs repeat)")
-        form.addRow("", self.shuffle)
+        form.addRow(self.shuffle)  # the whole row: the label column need not widen for it
         form.addRow("Shuffle seed", add("shuffle_seed", "Shuffle seed", int, "Seed of the shuffling order"))
         self.general_error = QLabel()
         set_tone(self.general_error, "error")

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
@@ -82,7 +82,7 @@ class PanelWidget(QWidget):
         self.title = title
         self.style = LIGHT_PLOTS
         self.legends: list[pg.LegendItem] = []
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(axisItems={"bottom": SpacedAxis("bottom")})
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         self.plot_item.setTitle(title)
         self.plot_item.setLabel("bottom", x_label)
@@ -96,6 +96,7 @@ class PanelWidget(QWidget):
         self.readout.setAccessibleName(f"{title} readout")
         # long readouts must not force a wide window: they are clipped, not a minimum width
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.readout.setWordWrap(True)  # a second line rather than a cut number (presentation mode)
         self.header = QWidget()  # a row of options above the plot, shown once it has some
         self._header_row = QHBoxLayout(self.header)
         self._header_row.setContentsMargins(0, 0, 0, 0)
@@ -188,6 +189,35 @@ class PanelWidget(QWidget):
 
     def redraw(self) -> None:
         """Draw the current state (subclasses)."""
+
+
+def _next_nice(spacing: float) -> float:
+    """The next of 1, 2, 5, 10, 20, 50, … after ``spacing``."""
+    exponent = math.floor(math.log10(spacing))
+    mantissa = spacing / 10.0**exponent
+    step = next((m for m in (2.0, 5.0, 10.0) if m > mantissa + 1e-9), 20.0)
+    return step * 10.0**exponent
+
+
+class SpacedAxis(pg.AxisItem):
+    """An x axis whose tick labels never run into each other: pyqtgraph always draws at least
+    2.25 intervals, which on a narrow plot with large text read "5 1015" (1024×768 in
+    presentation mode); here the major spacing grows (1, 2, 5, 10, …) until the labels have room."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float):
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not levels or size <= 0:
+            return levels
+        metrics = QFontMetricsF(self.style["tickFont"] or QFont())
+        widest = max(metrics.horizontalAdvance(t) for t in self.tickStrings([minVal, maxVal], 1.0, levels[0][0]))
+        room = widest + metrics.horizontalAdvance("  ")
+        spacing, offset = levels[0]
+        span = abs(maxVal - minVal)
+        while span / spacing * room > size and spacing < span:
+            spacing = _next_nice(spacing)
+        if spacing == levels[0][0]:
+            return levels
+        return [(spacing, offset), (spacing / 2.0, offset)]
 
 
 class SideLegend(pg.LegendItem):

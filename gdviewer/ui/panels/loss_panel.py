@@ -156,8 +156,8 @@ class LossPanel(PanelWidget):
         if n == 0:
             self.batch_curve.setData([], [])
             self.full_curve.setData(self._x_values(np.zeros(1)), [now])
-            self.set_readout(f"loss before the first step: {number(now)}",
-                             f"loss before the first step: {number(now, 0)}")
+            self._span_single_point(now)
+            self._caption()
             self.frames_drawn += 1
             return
         bi, batch = self.batch_env.compute(h.column("loss")[:n], h)
@@ -171,9 +171,36 @@ class LossPanel(PanelWidget):
         self.batch_curve.setData(self._x_values(bi), batch)
         self.full_pen.update(fi.size)
         self.full_curve.setData(self._x_values(fi), full)
-        last_batch = float(h.column("loss")[n - 1])
-        best = s.surface.min_loss
-        self.set_readout(f"loss {number(now)} · batch {number(last_batch)} · least squares {number(best)}",
-                         f"full-data loss now {number(now, 0)} · last batch loss {number(last_batch, 0)} · "
-                         f"least-squares minimum {number(best, 0)}")
+        self._caption()
         self.frames_drawn += 1
+
+    def _span_single_point(self, loss: float) -> None:
+        """Before the first step the curve is one point, and pyqtgraph's auto-range keeps the
+        span an earlier (perhaps diverged, ×1e+09) run left: give the axis the point's own scale."""
+        if not np.isfinite(loss) or loss <= 0:
+            return
+        view = self.plot_item.getViewBox()
+        if self.log_box.isChecked():
+            centre = float(np.log10(loss))
+            view.setYRange(centre - 1.0, centre + 1.0, padding=0)
+        else:
+            view.setYRange(0.0, 1.1 * loss, padding=0)
+        view.enableAutoRange(axis="y", enable=True)  # other runs' curves and the next steps still count
+
+    def _caption(self) -> None:
+        """The numbers of the step the timeline shows (the live end unless scrubbed)."""
+        s = self.session
+        h = s.history
+        k = s.shown_steps
+        w, b = s.params
+        now = float(s.surface.loss(w, b))
+        best = s.surface.min_loss
+        if k == 0:
+            self.set_readout(f"loss before the first step: {number(now)}",
+                             f"loss before the first step: {number(now, 0)}")
+            return
+        last_batch = float(h.column("loss")[k - 1])
+        at = f"step {k:,}: " if k < len(h) else ""
+        self.set_readout(f"{at}loss {number(now)} · batch {number(last_batch)} · least squares {number(best)}",
+                         f"{at}full-data loss {number(now, 0)} · the batch loss of step {k:,} "
+                         f"{number(last_batch, 0)} · least-squares minimum {number(best, 0)}")

@@ -35,9 +35,10 @@ class ParametersPanel(PanelWidget):
         dash = Qt.PenStyle.DashLine
         fill = (255, 255, 255, 200)
         self.w_opt = pg.InfiniteLine(angle=0, pen=pg.mkPen(BLUE, width=1, style=dash), label="w* = {value:.4g}",
-                                     labelOpts={"position": 0.5, "color": BLUE, "fill": fill})
+                                     labelOpts={"position": 0.72, "color": BLUE, "fill": fill})
         self.b_opt = pg.InfiniteLine(angle=0, pen=pg.mkPen(VERMILLION, width=1, style=dash), label="b* = {value:.4g}",
-                                     labelOpts={"position": 0.5, "color": VERMILLION, "fill": fill})
+                                     labelOpts={"position": 0.35, "color": VERMILLION, "fill": fill})
+        # (apart along the line: w* and b* are often close, and their labels would overlap)
         self.plot_item.addItem(self.w_opt, ignoreBounds=True)
         self.plot_item.addItem(self.b_opt, ignoreBounds=True)
         self.plot_item.getViewBox().sigYRangeChanged.connect(self._label_lines_in_view)

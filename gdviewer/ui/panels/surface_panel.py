@@ -35,6 +35,7 @@ from gdviewer.ui.session import DIVERGED, Session
 GRID_SHAPE = (240, 240)
 CONTOUR_SHAPE = (72, 72)  # pg.isocurve is pure Python: the cost grows with the grid's area
 CONTOUR_LEVELS = 8
+HOVER_HINT = "Hover to read the loss; click to choose the start point (w₀, b₀)."
 
 
 def path_points(history, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +101,7 @@ class SurfacePanel(PanelWidget):
         self.other_items: list[tuple[pg.PlotDataItem, pg.ScatterPlotItem]] = []
         self._current_colour = ""
         # the runs' legend in two columns under the x axis: off the paths it names
-        self.run_legend = SideLegend(labelTextSize=self.style.css_size, colCount=2)
+        self.run_legend = SideLegend(labelTextSize=self.style.css_size, colCount=1)
         self.plot_item.layout.addItem(self.run_legend, 4, 1, 1, 5, Qt.AlignmentFlag.AlignHCenter)
         self.run_legend.hide()
         self.gradients = GradientOverlay(self.plot_item, session)
@@ -135,7 +136,8 @@ class SurfacePanel(PanelWidget):
         self.equal_box.toggled.connect(self._on_equal_toggled)
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
         self.batch_box.toggled.connect(self._on_overlay_toggled)
-        self.readout.setText("Hover to read the loss; click to choose the start point (w₀, b₀).")
+        self._hover: tuple[float, float] | None = None  # the last point under the mouse
+        self.readout.setText(HOVER_HINT)
         self.sync_runs()
         self.restyle()
         self.update_data()
@@ -189,6 +191,7 @@ class SurfacePanel(PanelWidget):
         self.frame([(w_opt, b_opt), (self.session.history.initial_w, self.session.history.initial_b)])
         self.recompute_surface()
         self._regrid.stop()  # done just now; the range change need not trigger it again
+        self._hover_caption()
         self.redraw()
 
     def frame(self, points: list[tuple[float, float]]) -> None:
@@ -316,6 +319,34 @@ class SurfacePanel(PanelWidget):
             self.run_legend.show()
         else:
             self.run_legend.hide()
+        self.fit_minimum_size()
+
+    def fit_minimum_size(self) -> None:
+        """The minimum size with the run legend in one column (so a narrow window can still
+        shrink the panel), then two columns when they fit the panel's width as it is."""
+        self._set_legend_columns(1)
+        super().fit_minimum_size()
+        self._choose_legend_columns(self.plot_widget.width())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # at once, not on the fit timer: a legend too wide for the new width would push the
+        # colour bar out of the panel until then (and into a screenshot taken meanwhile)
+        self._choose_legend_columns(self.plot_widget.width())
+
+    def _choose_legend_columns(self, width: int) -> None:
+        legend = self.run_legend
+        if not legend.items:
+            return
+        room = width - self.plot_item.getAxis("left").width() - 24
+        self._set_legend_columns(2)
+        if legend.effectiveSizeHint(Qt.SizeHint.PreferredSize).width() > room:
+            self._set_legend_columns(1)
+
+    def _set_legend_columns(self, columns: int) -> None:
+        if self.run_legend.columnCount != columns:
+            self.run_legend.setColumnCount(columns)
+            self.run_legend.layout.activate()
 
     def redraw(self, refit: bool = False) -> None:
         """Paths, start and current points; re-frame if the part of the paths to show left
@@ -337,17 +368,21 @@ class SurfacePanel(PanelWidget):
             point.setData(ow[-1:], ob[-1:])
             all_w.append(ow)
             all_b.append(ob)
-        if s.run.status == DIVERGED:
-            self.diverged_marker.setData([w_now], [b_now])
+        diverged = s.run.status == DIVERGED
+        if diverged:  # pinned to the step where it diverged, wherever the timeline shows
+            last = len(h)
+            dws, dbs = path_points(h, last)
+            w_div, b_div = (float(dws[-1]), float(dbs[-1])) if dws.size else (w_now, b_now)
+            self.diverged_marker.setData([w_div], [b_div])
             config = s.run_config
             limit = s.stable_lr()
             why = (f"lr {config.lr:g} > stable limit ≈ {limit:.3g}" if limit is not None and config.lr > limit
                    else "the numbers overflowed")
-            self.divergence_note.setText(f"diverged here at step {n:,}:\n{why}")
+            self.divergence_note.setText(f"diverged here at step {last:,}:\n{why}")
             (v0, v1), _ = self.view_box.viewRange()
-            right_half = w_now > (v0 + v1) / 2  # keep the note inside the view
+            right_half = w_div > (v0 + v1) / 2  # keep the note inside the view
             self.divergence_note.setAnchor((1.0 if right_half else 0.0, 1.0))
-            self.divergence_note.setPos(w_now, b_now)
+            self.divergence_note.setPos(w_div, b_div)
             self.divergence_note.show()
         else:
             self.diverged_marker.setData([], [])
@@ -356,7 +391,7 @@ class SurfacePanel(PanelWidget):
         if self.fit_all_box.isChecked():
             self.escape.hide()
         else:
-            self.escape.update(w_now, b_now, "diverged, " if s.run.status == DIVERGED else "")
+            self.escape.update(w_now, b_now, "diverged, " if diverged and n >= len(h) else "")
         if self.escape.shown:
             self.divergence_note.hide()  # the arrow's label says where it went
         self.gradients.update()
@@ -394,8 +429,17 @@ class SurfacePanel(PanelWidget):
         p = self._view_point(scene_pos)
         if p is None:
             return
-        loss = float(self.session.surface.loss(p.x(), p.y()))
-        self.readout.setText(f"w = {p.x():.4g}, b = {p.y():.4g}: loss {loss:.5g} · click to start here")
+        self._hover = (p.x(), p.y())
+        self._hover_caption()
+
+    def _hover_caption(self) -> None:
+        """The loss under the mouse, computed on the current data (so new data updates it)."""
+        if self._hover is None:
+            self.readout.setText(HOVER_HINT)
+            return
+        w, b = self._hover
+        loss = float(self.session.surface.loss(w, b))
+        self.readout.setText(f"w = {w:.4g}, b = {b:.4g}: loss {loss:.5g} · click to start here")
 
     def _on_click(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or event.double():
