@@ -260,6 +260,7 @@ def run_app(argv: Sequence[str]) -> int:
     if args.screenshot:
         window.quiet_errors = True
         window.ask_on_close = False
+        window.choose_columns = lambda _name, _columns, default=(0, 1): default  # nobody to ask: the proposal
         if args.run:
             def on_state(state: str) -> None:
                 from gdviewer.ui.session import FINAL_STATES
@@ -268,6 +269,12 @@ def run_app(argv: Sequence[str]) -> int:
                     QTimer.singleShot(150, finish_screenshot)
 
             window.session.state_changed.connect(on_state)
+        elif args.file is not None and Path(args.file).suffix.lower() != ".json":
+            def on_loaded(_ok: bool) -> None:  # a data file loads in the background: wait for it
+                window.data_loaded.disconnect(on_loaded)
+                QTimer.singleShot(400, finish_screenshot)
+
+            window.data_loaded.connect(on_loaded)
         else:
             QTimer.singleShot(400, finish_screenshot)
 

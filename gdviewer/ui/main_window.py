@@ -333,6 +333,7 @@ class MainWindow(QMainWindow):
         self.run_list.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         panel = QWidget()
         col = QVBoxLayout(panel)
+        col.setContentsMargins(6, 6, 4, 6)  # (the dock is narrow at 1024×768: no sideways scrolling)
         self.settings_help = QHBoxLayout()  # "?" links to the topics behind the settings (filled later)
         col.addLayout(self.settings_help)
         col.addWidget(self.run_list)
@@ -343,7 +344,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(280)  # two runs' readouts below it fit without scrolling
+        scroll.setMinimumWidth(276)  # two runs' readouts below it fit without scrolling
         self.docks["controls"] = self._dock("controls", "Settings", scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
 
     def _make_menus_and_toolbar(self) -> None:

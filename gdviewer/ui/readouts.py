@@ -34,7 +34,7 @@ from gdviewer.ui.theme import readable_colour
 #: Readouts change at most this often (ms): faster than that nobody reads the digits.
 REFRESH_MS = 100
 #: Pixels around a cell's text (Qt's item margins and the grid line).
-CELL_PADDING = 12
+CELL_PADDING = 10
 #: Item data role holding a cell's number at full precision (tooltip and copies).
 FULL_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -220,9 +220,10 @@ class ReadoutTable(QWidget):
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
         for j, column in enumerate(self._items):
+            method_cap = metrics.horizontalAdvance("Mini-batch 100")  # the short method shows whole
             width = max(header.minimumSectionSize(),
-                        *(metrics.horizontalAdvance(item.text()) + CELL_PADDING
-                          for row, item in zip(ROWS, column, strict=True) if row.key != "method"))
+                        *(min(metrics.horizontalAdvance(item.text()), method_cap if row.key == "method" else 10**6)
+                          + CELL_PADDING for row, item in zip(ROWS, column, strict=True)))
             if force or header.sectionSize(j) != width:
                 header.resizeSection(j, width)
 

@@ -32,6 +32,17 @@ def test_run_screenshot_trains_to_the_end_and_writes_a_png(tmp_path):
     assert (image.width(), image.height()) == (1000, 700)
 
 
+def test_a_screenshot_of_a_csv_with_a_text_column_is_written(tmp_path):
+    """Nobody can answer the column chooser: the screenshot takes the proposed columns and waits
+    for the file to load (it used to shoot the window before the data had arrived)."""
+    data = tmp_path / "class.csv"
+    data.write_text("student,hours,score\nAda,1.5,52\nBen,3,61\nCai,4.5,70\nDee,6,83\n")
+    out = tmp_path / "csv.png"
+    result = run_gdviewer("--screenshot", str(out), "--size", "1024x768", str(data), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert QImage(str(out)).width() == 1024
+
+
 @pytest.mark.parametrize("args", [
     ["--preset", "No such preset"],
     ["--config", "/nonexistent/session.json"],

@@ -51,7 +51,7 @@ def test_readouts_catch_up_when_shown_again(qtbot, window):
     window.redraw()
     dock.show()
     step_row = [r.key for r in ROWS].index("step")
-    qtbot.waitUntil(lambda: window.readouts.table.item(step_row, 0).text().startswith("7 /"))
+    qtbot.waitUntil(lambda: window.readouts.table.item(step_row, 0).text().startswith("7/"))
 
 
 def test_readout_refreshes_are_merged(qtbot, window):
