@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
+from gdviewer.ui.controls.fitting_label import FittingLabel
+
 #: Speed settings in steps per second; 0 is "as fast as possible".
 SPEEDS: tuple[float, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 0)
 #: A fresh start's speed, in steps per second per run: a class can follow it. The tutorial's
@@ -13,10 +15,13 @@ SPEEDS: tuple[float, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 500
 DEFAULT_SPEED = 10.0
 
 
-def speed_text(speed: float, runs: int = 1) -> str:
+def speed_texts(speed: float, runs: int = 1) -> tuple[str, ...]:
+    """The speed's label, then shorter forms for a crowded toolbar."""
     if speed == 0:
-        return "max speed"
-    return f"{speed:g} steps/s" + (" per run" if runs > 1 else "")
+        return ("max speed", "max")
+    if runs > 1:
+        return (f"{speed:g} steps/s per run", f"{speed:g}/s per run", f"{speed:g}/s")
+    return (f"{speed:g} steps/s", f"{speed:g}/s")
 
 
 class PlaybackControls(QWidget):
@@ -44,8 +49,7 @@ class PlaybackControls(QWidget):
         self.slider.setMinimumWidth(140)
         self.slider.setAccessibleName("Training speed")
         self.slider.setToolTip("Steps per second: slow to watch single updates, max to train at full speed")
-        self.label = QLabel()
-        self.label.setMinimumWidth(90)
+        self.label = FittingLabel()
         self.max_button = QToolButton()
         self.max_button.setText("Max")
         self.max_button.setCheckable(True)
@@ -78,7 +82,7 @@ class PlaybackControls(QWidget):
     def set_run_count(self, runs: int) -> None:
         """With several runs racing, the speed is each run's: the label says so."""
         self._runs = runs
-        self.label.setText(speed_text(self.speed, runs))
+        self.label.set_texts(*speed_texts(self.speed, runs))
 
     def _on_max(self, checked: bool) -> None:
         if checked:
@@ -89,6 +93,6 @@ class PlaybackControls(QWidget):
 
     def _on_slider(self, index: int) -> None:
         speed = SPEEDS[index]
-        self.label.setText(speed_text(speed, self._runs))
+        self.label.set_texts(*speed_texts(speed, self._runs))
         self.max_button.setChecked(speed == 0)
         self.speed_changed.emit(float(speed))
