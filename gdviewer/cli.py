@@ -203,8 +203,7 @@ def _write_animation(args: argparse.Namespace, dataset, config) -> str | None:
 
         from gdviewer.core.atomic_write import atomic_path
         from gdviewer.ui.animation import AnimationSettings, render_animation, train_to_end
-        from gdviewer.ui.app import _qt_message_handler
-        from gdviewer.ui.main_window import MainWindow
+        from gdviewer.ui.app import _qt_message_handler, make_main_window
         from gdviewer.ui.theme import apply_plot_theme
 
         settings = AnimationSettings(args.animation_fps, args.animation_seconds,
@@ -215,18 +214,18 @@ def _write_animation(args: argparse.Namespace, dataset, config) -> str | None:
     qInstallMessageHandler(_qt_message_handler)
     app = QApplication.instance() or QApplication([sys.argv[0]])  # noqa: F841 (kept alive while rendering)
     apply_plot_theme()
-    window = MainWindow()
+    window = make_main_window()
     window.playback.set_speed(0)
     window.ask_on_close = False
-    window.quiet_errors = True
+    window.questions.quiet = True
     try:
         window.session.set_dataset(dataset)
         window.session.set_run_config(config)
         window.resize(1360, 860)
         window.show()
-        train_to_end(window)
+        train_to_end(window.session)
         with atomic_path(args.animation) as tmp:  # a full disk leaves no partial file and exits ≠ 0
-            frames = render_animation(window, tmp, settings)
+            frames = render_animation(window.exports.stage, tmp, settings)
     except (OSError, ValueError) as exc:
         return f"could not write the animation: {exc}"
     finally:

@@ -103,7 +103,7 @@ def soak(seconds: float, seed: int = 0) -> SoakReport:
                 next_sample = now + max(1.0, seconds / 200)
             if s.state in ("ready", "finished", "diverged", "stopped", "failed"):
                 report.steps += sum(len(r.history) for r in s.runs)
-                window.apply_preset(rng.choice(presets))
+                window.document.apply_preset(rng.choice(presets))
                 s.play()
                 report.runs_started += 1
                 last_progress = (time.perf_counter(), -1)

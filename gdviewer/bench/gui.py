@@ -21,14 +21,14 @@ def application() -> QApplication:
 
 
 def make_window(size: tuple[int, int] = (1360, 860)):
-    from gdviewer.ui.main_window import MainWindow
+    from gdviewer.ui.app import make_main_window
     from gdviewer.ui.theme import apply_plot_theme
 
     apply_plot_theme()
-    window = MainWindow()
+    window = make_main_window()
     window.playback.set_speed(0)  # measured at full speed, not the lesson pace
-    window.quiet_errors = True
-    window.confirm = lambda _t, _x: True
+    window.questions.quiet = True
+    window.questions.confirm = lambda _t, _x: True
     window.ask_on_close = False
     window.resize(*size)
     window.show()

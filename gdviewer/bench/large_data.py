@@ -33,11 +33,11 @@ def run(quick: bool) -> list[Figure]:
         run_events(0.5)  # let the window settle: only the load is measured
         probe = StallProbe()
         results: list[bool] = []
-        window.data_loaded.connect(results.append)
+        window.document.data_loaded.connect(results.append)
         probe.start()
         start = time.perf_counter()
-        window.open_path(path)
-        wait_for(window.data_loaded, 300)
+        window.document.open_path(path)
+        wait_for(window.document.data_loaded, 300)
         load_s = time.perf_counter() - start
         probe.stop()
         ok = results == [True]

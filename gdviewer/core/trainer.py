@@ -10,7 +10,6 @@ any two steps. Divergence ends the run with a status and a message; it does not 
 from __future__ import annotations
 
 import math
-from enum import StrEnum
 
 import numpy as np
 import torch
@@ -21,6 +20,7 @@ from gdviewer.core.data import Dataset
 from gdviewer.core.history import COLUMNS, Chunk, History
 from gdviewer.core.model import LinearModel, backward, criterion
 from gdviewer.core.optimizers import TutorialGD, make_optimizer
+from gdviewer.core.run_status import RunStatus
 from gdviewer.core.surface import LossSurface, stable_learning_rate
 
 #: Steps whose batch views are made at once (one ``split`` call per block).
@@ -40,19 +40,6 @@ def grew_out(initial: float, final: float, minimum: float) -> bool:
     if not (math.isfinite(initial) and math.isfinite(final)):
         return False
     return final - minimum > GROWTH_FACTOR * max(initial - minimum, 0.0) and final > 2.0 * initial
-
-
-class RunStatus(StrEnum):
-    READY = "ready"
-    RUNNING = "running"
-    FINISHED = "finished"
-    DIVERGED = "diverged"
-    STOPPED = "stopped"
-    FAILED = "failed"
-
-    @property
-    def is_final(self) -> bool:
-        return self in (RunStatus.FINISHED, RunStatus.DIVERGED, RunStatus.STOPPED, RunStatus.FAILED)
 
 
 class Trainer:

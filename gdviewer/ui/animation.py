@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gdviewer.ui.session import FINAL_STATES
+from gdviewer.ui.session import FINAL_STATES, Session
 
 
 class AnimationCancelled(Exception):
@@ -101,20 +101,32 @@ def _panel_image(panel) -> QImage:
     return image
 
 
-def plots_image(window) -> QImage:
+@dataclass(frozen=True)
+class Stage:
+    """What an animation films: the session it replays, how the window draws a moment, the
+    window itself, and the plot panels (the surface, and those stacked beside it)."""
+
+    session: Session
+    redraw: Callable[[], None]
+    window: QWidget
+    surface: QWidget
+    side: tuple[QWidget, ...]
+
+
+def plots_image(stage: Stage) -> QImage:
     """The plots without the window around them: the surface on the left, the other panels
     stacked on its right, each at its size on screen. Falls back to the whole window when
     every panel is hidden."""
-    left = [p for p in (window.surface_panel,) if p.isVisible()]
-    right = [p for p in (window.data_panel, window.loss_panel, window.parameters_panel) if p.isVisible()]
+    left = [p for p in (stage.surface,) if p.isVisible()]
+    right = [p for p in stage.side if p.isVisible()]
     if not left and not right:
-        return window.grab().toImage()
+        return stage.window.grab().toImage()
     columns = [[_panel_image(p) for p in column] for column in (left, right) if column]
     widths = [max(i.width() for i in column) for column in columns]
     heights = [sum(i.height() for i in column) for column in columns]
     gap = 6
     image = QImage(sum(widths) + gap * (len(columns) - 1), max(heights), QImage.Format.Format_RGB32)
-    image.fill(window.surface_panel.palette().window().color())
+    image.fill(stage.surface.palette().window().color())
     painter = QPainter(image)
     x = 0
     for column, width in zip(columns, widths, strict=True):
@@ -127,16 +139,16 @@ def plots_image(window) -> QImage:
     return image
 
 
-def frame_image(window, settings: AnimationSettings, widget: QWidget | None = None) -> QImage:
-    """The picture of one frame: the plots only, or the whole window (or ``widget``)."""
+def frame_image(stage: Stage, settings: AnimationSettings) -> QImage:
+    """The picture of one frame: the plots only, or the whole window."""
     if settings.plots_only:
-        return plots_image(window)
-    return (widget or window).grab().toImage()
+        return plots_image(stage)
+    return stage.window.grab().toImage()
 
 
-def train_to_end(window, timeout_s: float = 600.0) -> None:
-    """Run the window's session to its end (in the worker) and wait, events flowing."""
-    s = window.session
+def train_to_end(session: Session, timeout_s: float = 600.0) -> None:
+    """Run the session to its end (in the worker) and wait, events flowing."""
+    s = session
     if s.state in FINAL_STATES and len(s.history):
         return
     pace = s.speed
@@ -153,9 +165,9 @@ def train_to_end(window, timeout_s: float = 600.0) -> None:
         s.set_speed(pace)
 
 
-def render_animation(window, path: str | Path, settings: AnimationSettings,
-                     progress: Callable[[int, int], bool] | None = None, widget: QWidget | None = None) -> int:
-    """Write the animation of the window's (finished) run to ``path``; returns the frame count.
+def render_animation(stage: Stage, path: str | Path, settings: AnimationSettings,
+                     progress: Callable[[int, int], bool] | None = None) -> int:
+    """Write the animation of the stage's (finished) run to ``path``; returns the frame count.
 
     ``progress(done, total)`` is called after each frame; returning False cancels (the
     partial file is removed and AnimationCancelled raised).
@@ -165,7 +177,7 @@ def render_animation(window, path: str | Path, settings: AnimationSettings,
     suffix = path.suffix.lower()
     if suffix not in (".gif", ".mp4"):
         raise ValueError(f"animations are .gif or .mp4, not {suffix or 'no suffix'}")
-    s = window.session
+    s = stage.session
     steps = frame_steps(len(s.history), settings.frames)
     writer = _GifWriter(path, settings.fps) if suffix == ".gif" else _Mp4Writer(path, settings.fps)
     s.animating = True  # the time series grow with the frames, no replay cursors
@@ -174,9 +186,9 @@ def render_animation(window, path: str | Path, settings: AnimationSettings,
         for k, step in enumerate(steps):
             if frame is None or step != steps[k - 1]:  # a held step reuses its picture
                 s.set_view_step(int(step))
-                window.redraw()
+                stage.redraw()
                 QApplication.processEvents()
-                frame = _rgb(frame_image(window, settings, widget), settings.width)
+                frame = _rgb(frame_image(stage, settings), settings.width)
             writer.add(*frame)
             if progress is not None and progress(k + 1, len(steps)) is False:
                 raise AnimationCancelled
@@ -187,7 +199,7 @@ def render_animation(window, path: str | Path, settings: AnimationSettings,
     finally:
         s.animating = False
         s.set_view_step(None)
-        window.redraw()
+        stage.redraw()
     return len(steps)
 
 

@@ -77,39 +77,41 @@ def _install_startup_probe(window, report_path: str) -> None:
         QTimer.singleShot(0, finish)
 
     window.ask_on_close = False
-    window.on_first_paint(first_paint)
+    from gdviewer.ui.engine_loader import on_first_paint
+
+    on_first_paint(window.surface_panel.plot_widget.viewport(), first_paint)
 
     def ready() -> None:
         times["ready"] = time.time()
         finish()
 
-    if window.session_ready:
+    if window.engine.is_ready:
         ready()
     else:
-        window.ready.connect(ready)
+        window.engine.ready.connect(ready)
 
 
 def _start_up(window, spec, file: str | None, run: bool, tour_step: int | None, first_tour: bool) -> None:
     """What happens once the window is up, in this order: the offer to restore a session
     lost in a crash (before anything could overwrite its recovery file), the preset, session
     or data file asked for, training (--run), then the tour, once no dialog is open."""
-    restored = window.offer_recovery()
+    restored = window.autosave.offer()
     if restored and (spec is not None or file is not None):
         asked = Path(file).name if file is not None else spec.name or "the session asked for"
         window.banner.show_message("Restored the session from before gdviewer stopped unexpectedly. "
                                    f"{asked} was not opened, so nothing of it is lost: save it first.")
     elif spec is not None:
-        window.apply_spec(spec)
+        window.document.apply_spec(spec)
     elif file is not None:
         if run and Path(file).suffix.lower() != ".json":  # data load in the background: train after
             def play_once_loaded(ok: bool) -> None:
-                window.data_loaded.disconnect(play_once_loaded)
+                window.document.data_loaded.disconnect(play_once_loaded)
                 if ok:
                     window.session.play()
 
-            window.data_loaded.connect(play_once_loaded)
+            window.document.data_loaded.connect(play_once_loaded)
             run = False
-        window.open_path(file)
+        window.document.open_path(file)
     if run and not restored:
         window.session.play()
     if tour_step is not None:
@@ -118,6 +120,14 @@ def _start_up(window, spec, file: str | None, run: bool, tour_step: int | None, 
             tour.next()
     elif first_tour:
         window.start_tour_when_idle()
+
+
+def make_main_window(settings=None, recovery_path: str | Path | None = None):
+    """A main window: the one place outside the window's own module that builds one (the
+    command line's animations, the benchmarks and the soak come here too)."""
+    from gdviewer.ui.main_window import MainWindow
+
+    return MainWindow(settings=settings, recovery_path=recovery_path)
 
 
 def gui_parser() -> argparse.ArgumentParser:
@@ -173,7 +183,6 @@ def run_app(argv: Sequence[str]) -> int:
     from gdviewer.core.errors import DataError
     from gdviewer.core.session_file import load_session
     from gdviewer.presets import load_presets
-    from gdviewer.ui.main_window import MainWindow
     from gdviewer.ui.theme import apply_plot_theme
 
     apply_plot_theme()
@@ -212,9 +221,9 @@ def run_app(argv: Sequence[str]) -> int:
     if not args.screenshot and not os.environ.get("GDVIEWER_STARTUP_PROBE"):
         recovery = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)) / \
             "recovery.json"
-    window = MainWindow(settings=settings if not args.screenshot else None, recovery_path=recovery)
+    window = make_main_window(settings=settings if not args.screenshot else None, recovery_path=recovery)
     if recovery is None and spec is not None:
-        window.apply_spec(spec)  # nothing to ask first: the first frame shows it
+        window.document.apply_spec(spec)  # nothing to ask first: the first frame shows it
         spec = None
 
     speed = args.speed
@@ -239,7 +248,7 @@ def run_app(argv: Sequence[str]) -> int:
         if args.size:  # (a desktop without a window manager does not make it full screen)
             window.resize(*args.size)
     if args.run or not args.screenshot:  # (a screenshot of the untrained window needs no torch)
-        window.load_engine_after_first_paint()
+        window.engine.load_after_first_paint(window.surface_panel.plot_widget.viewport())
     probe = os.environ.get("GDVIEWER_STARTUP_PROBE")
     from gdviewer.ui.tour import tour_seen
 
@@ -252,15 +261,15 @@ def run_app(argv: Sequence[str]) -> int:
 
     def finish_screenshot() -> None:
         nonlocal exit_code
-        if not window.save_screenshot(args.screenshot):
+        if not window.exports.screenshot(args.screenshot):
             print(f"gdviewer: error: could not write {args.screenshot}", file=sys.stderr)
             exit_code = 1
         window.close()
 
     if args.screenshot:
-        window.quiet_errors = True
+        window.questions.quiet = True
         window.ask_on_close = False
-        window.choose_columns = lambda _name, _columns, default=(0, 1): default  # nobody to ask: the proposal
+        window.questions.choose_columns = lambda _name, _columns, default=(0, 1): default  # the proposal
         if args.run:
             def on_state(state: str) -> None:
                 from gdviewer.ui.session import FINAL_STATES
@@ -271,10 +280,10 @@ def run_app(argv: Sequence[str]) -> int:
             window.session.state_changed.connect(on_state)
         elif args.file is not None and Path(args.file).suffix.lower() != ".json":
             def on_loaded(_ok: bool) -> None:  # a data file loads in the background: wait for it
-                window.data_loaded.disconnect(on_loaded)
+                window.document.data_loaded.disconnect(on_loaded)
                 QTimer.singleShot(400, finish_screenshot)
 
-            window.data_loaded.connect(on_loaded)
+            window.document.data_loaded.connect(on_loaded)
         else:
             QTimer.singleShot(400, finish_screenshot)
 
@@ -294,7 +303,7 @@ def run_app(argv: Sequence[str]) -> int:
     from gdviewer.ui.background import wait_for_background_threads
 
     wait_for_background_threads()  # never destroy a QThread that is still running
-    if not window.wait_for_engine():
+    if not window.engine.wait():
         # Quit within a second of starting: torch is still importing in its thread. Python's
         # shutdown would run under that import (it fails, or aborts inside a C extension),
         # and waiting for it would make quitting slow. Everything of ours is saved and

@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from gdviewer.core.batching import indices_for_step, steps_per_epoch
+from gdviewer.core import replay
+from gdviewer.core.batching import steps_per_epoch
 from gdviewer.core.budget import check_memory
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.errors import ConfigError
 from gdviewer.core.history import Chunk, History
 from gdviewer.core.run_names import follow_settings
+from gdviewer.core.run_status import FINAL_STATES, RunStatus
 from gdviewer.core.surface import stable_learning_rate
 from gdviewer.ui.background import start_in_thread, stop_thread
 from gdviewer.ui.memory import release_free_memory
@@ -34,10 +36,9 @@ if TYPE_CHECKING:
 RUN_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#000000")
 MAX_RUNS = 8
 
-#: Run states as shown to the user. The final ones come from the trainer's status.
-READY, RUNNING, PAUSED = "ready", "running", "paused"
-FINISHED, DIVERGED, STOPPED, FAILED = "finished", "diverged", "stopped", "failed"
-FINAL_STATES = (FINISHED, DIVERGED, STOPPED, FAILED)
+#: Run states: the engine's vocabulary (``core/run_status.py``), named here for the window.
+READY, RUNNING, PAUSED = RunStatus.READY, RunStatus.RUNNING, RunStatus.PAUSED
+FINISHED, DIVERGED, STOPPED, FAILED = RunStatus.FINISHED, RunStatus.DIVERGED, RunStatus.STOPPED, RunStatus.FAILED
 
 #: How long closing or resetting waits for the worker thread (it stops within one step).
 STOP_TIMEOUT_MS = 2000
@@ -223,9 +224,7 @@ class Session(QObject):
 
     def params_at(self, k: int) -> tuple[float, float]:
         """(w, b) after step k (k = 0: the start point)."""
-        if k <= 0:
-            return self.history.initial_w, self.history.initial_b
-        return float(self.history.column("w")[k - 1]), float(self.history.column("b")[k - 1])
+        return replay.params_at(self.history, k)
 
     @property
     def live_params(self) -> tuple[float, float]:
@@ -235,8 +234,7 @@ class Session(QObject):
     @property
     def shown_steps(self) -> int:
         """How many steps the panels show: all, or up to the timeline cursor."""
-        n = len(self.history)
-        return n if self.view_step is None else min(self.view_step, n)
+        return replay.shown_steps(len(self.history), self.view_step)
 
     @property
     def params(self) -> tuple[float, float]:
@@ -247,37 +245,24 @@ class Session(QObject):
         """Steps shown for run ``index``: its live end, or, while the timeline shows an
         earlier moment of the selected run, the same moment on the shared clock."""
         run = self.runs[index]
-        n = len(run.history)
-        if self.view_step is None or index == self.selected:
-            return n if index != self.selected else self.shown_steps
-        k = self.shown_steps
+        if index == self.selected:
+            return self.shown_steps
+        if self.view_step is None:
+            return len(run.history)
         sel = self.run
-        if self.clock == "step":
-            return min(k, n)
-        if self.clock == "epoch":
-            sel_spe = steps_per_epoch(sel.config.algorithm, sel.config.batch_size, self.dataset.n)
-            spe = steps_per_epoch(run.config.algorithm, run.config.batch_size, self.dataset.n)
-            return min(n, int(k / sel_spe * spe + 1e-9))
-        seen = int(sel.history.column("samples")[k - 1]) if k else 0
-        return int(np.searchsorted(run.history.column("samples"), seen, side="right"))
+        return replay.same_moment(self.clock, self.shown_steps, (sel.history, sel.config), (run.history, run.config),
+                                  self.dataset.n)
 
     def params_of(self, index: int) -> tuple[float, float]:
         """(w, b) of run ``index`` at the moment shown."""
-        run = self.runs[index]
-        k = self.shown_steps_of(index)
-        if k <= 0:
-            return run.history.initial_w, run.history.initial_b
-        return float(run.history.column("w")[k - 1]), float(run.history.column("b")[k - 1])
+        return replay.params_at(self.runs[index].history, self.shown_steps_of(index))
 
     def shown_batch(self) -> np.ndarray:
         """Sample indices of the step being shown (empty at step 0)."""
         k = self.shown_steps
-        if k == 0:
-            return np.empty(0, dtype=np.int64)
-        if k == len(self.history):
+        if k and k == len(self.history):
             return self.current_batch
-        c = self.run_config
-        return indices_for_step(c.algorithm, c.batch_size, self.dataset.n, c.shuffle, c.shuffle_seed, k)
+        return replay.batch_of_step(self.run_config, self.dataset.n, k)
 
     def set_view_step(self, k: int | None) -> None:
         """Show the state after step k (None or the live end: follow the run)."""

@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
     QMenuBar,
     QPushButton,
     QScrollArea,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -114,13 +113,10 @@ def remember_tour_seen(settings: QSettings | None) -> None:
         settings.setValue(TOUR_SEEN_KEY, True)
 
 
-def main_window_targets(window: QMainWindow) -> Resolver:
-    """A resolver for gdviewer's MainWindow: tour keys → its widgets (None when absent).
-
-    Only attribute names are used (no import of the window class), so the tour stays testable
-    on any QMainWindow. Docks are returned whole (title bar included); "menu_help" is the Help
-    QMenu, which the overlay lights up by its title in the menu bar.
-    """
+def main_window_targets(window: QMainWindow, targets: dict[str, Callable[[], QWidget | None]]) -> Resolver:
+    """A resolver for the tour: ``targets`` maps each tour key to its widget (the window
+    names them; docks are returned whole, title bar included); "menu_help" is the Help QMenu
+    of ``window``'s menu bar, which the overlay lights up by its title."""
 
     def menu(title: str) -> QMenu | None:
         for action in window.menuBar().actions():
@@ -128,24 +124,9 @@ def main_window_targets(window: QMainWindow) -> Resolver:
                 return action.menu()
         return None
 
+    lookup = {**targets, "menu_help": lambda: menu("Help")}
+
     def resolve(key: str) -> QWidget | None:
-        docks = getattr(window, "docks", {})
-        run_controls = getattr(window, "run_controls", None)
-        playback = getattr(window, "playback", None)
-        lookup: dict[str, Callable[[], QWidget | None]] = {
-            "toolbar": lambda: window.findChild(QToolBar, "toolbar_playback"),
-            "play": lambda: playback.buttons[0] if getattr(playback, "buttons", None) else None,
-            "presets": lambda: getattr(window, "preset_box", None),
-            "surface": lambda: getattr(window, "surface_panel", None),
-            "data": lambda: docks.get("data"),
-            "loss": lambda: docks.get("loss"),
-            "parameters": lambda: docks.get("parameters"),
-            "settings": lambda: docks.get("controls"),
-            "learning_rate": lambda: getattr(run_controls, "fields", {}).get("lr"),
-            "runs": lambda: getattr(window, "run_list", None),
-            "timeline": lambda: getattr(window, "timeline", None),
-            "menu_help": lambda: menu("Help"),
-        }
         get = lookup.get(key)
         return get() if get is not None else None
 

@@ -8,13 +8,14 @@ folded away, everything larger), restoring the layout the user had afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QObject, QRect, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu
 
+from gdviewer.ui.actions import ActionTable
 from gdviewer.ui.theme import (
     THEMES,
     ZOOM_LEVELS,
@@ -24,9 +25,6 @@ from gdviewer.ui.theme import (
     plot_style,
     refresh_tones,
 )
-
-if TYPE_CHECKING:
-    from gdviewer.ui.main_window import MainWindow
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 #: Docks folded away in presentation mode: the room watches the plots, not the form.
@@ -40,24 +38,30 @@ class ViewOptions(QObject):
 
     changed = Signal(object)  # the new Appearance
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow, actions: ActionTable, panels: list, docks: dict[str, QDockWidget],
+                 styled_plots: Callable[[], list]) -> None:
+        """``panels`` fold their options in presentation mode; ``styled_plots()`` are every
+        plot to restyle (the panels and any open sweep)."""
         super().__init__(window)
         self.window = window
+        self.panels = panels
+        self.docks = docks
+        self.styled_plots = styled_plots
         self.appearance = Appearance()
         app = QApplication.instance()
         self.applier = AppearanceApplier(app) if isinstance(app, QApplication) else None
         #: (dock state, saved geometry, normal rectangle, maximised) from before presentation mode
         self._before_presentation: tuple[QByteArray, QByteArray, QRect, bool] | None = None
-        w = window
-        self.zoom_in_action = w._action("Zoom in", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(1),
+        add = actions.add
+        self.zoom_in_action = add("Zoom in", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(1),
                                         "Larger text everywhere, plots included")
         # Ctrl+= is Ctrl++ without Shift on most keyboards
         self.zoom_in_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
-        self.zoom_out_action = w._action("Zoom out", QKeySequence.StandardKey.ZoomOut, lambda: self.zoom(-1),
+        self.zoom_out_action = add("Zoom out", QKeySequence.StandardKey.ZoomOut, lambda: self.zoom(-1),
                                          "Smaller text everywhere, plots included")
-        self.zoom_reset_action = w._action("Actual size", QKeySequence("Ctrl+0"), lambda: self.zoom(0),
+        self.zoom_reset_action = add("Actual size", QKeySequence("Ctrl+0"), lambda: self.zoom(0),
                                            "Text at its normal size (100 %)")
-        self.presentation_action = w._action("Presentation mode", QKeySequence("F11"), self.set_presentation,
+        self.presentation_action = add("Presentation mode", QKeySequence("F11"), self.set_presentation,
                                              "Full screen, large text and thick lines, settings folded away: "
                                              "for a projector (F11 or Esc to leave)")
         self.presentation_action.setCheckable(True)
@@ -99,7 +103,7 @@ class ViewOptions(QObject):
             self.applier.apply(appearance)
         style = self.plot_style
         refresh_tones(self.window)
-        for panel in self.window.styled_plots():
+        for panel in self.styled_plots():
             panel.apply_style(style)
         self.theme_actions[appearance.theme].setChecked(True)
         self.presentation_action.setChecked(appearance.presentation)
@@ -133,15 +137,15 @@ class ViewOptions(QObject):
             self.presentation_action.setChecked(on)
             return
         w = self.window
-        for panel in w.panels:
+        for panel in self.panels:
             panel.set_presenting(on)
         if on:
             self._before_presentation = (w.saveState(), w.saveGeometry(), w.normalGeometry(), w.isMaximized())
             for name in PRESENTATION_HIDDEN_DOCKS:
-                w.docks[name].hide()
+                self.docks[name].hide()
             w.showFullScreen()
             width = max(w.width(), w.screen().geometry().width() if w.screen() is not None else 0)
-            w.resizeDocks([w.docks["data"]], [round(width * PRESENTATION_PANEL_SHARE)], Qt.Orientation.Horizontal)
+            w.resizeDocks([self.docks["data"]], [round(width * PRESENTATION_PANEL_SHARE)], Qt.Orientation.Horizontal)
             self.set_appearance(replace(self.appearance, presentation=True))
             w.statusBar().showMessage("Presentation mode: F11 or Esc to leave, Ctrl + / Ctrl − for text size", 6000)
         else:

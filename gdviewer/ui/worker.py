@@ -30,7 +30,6 @@ class TrainingWorker(QObject):
     # replaced is recognised by it (``sender()`` is not reliable once the sender is deleted,
     # as a new worker may be allocated at the same address).
     chunk_ready = Signal(int, object)  # generation, {run index: gdviewer.core.history.Chunk}
-    idle = Signal()  # paused with no steps left to take (after a Step / Step epoch)
     finished = Signal(int, str, str)  # generation, final status value, message
     failed = Signal(int, str, str)  # generation, message, traceback
 
@@ -81,7 +80,6 @@ class TrainingWorker(QObject):
         trainer = self.trainer
         last_emit = time.perf_counter()
         next_step_at = last_emit
-        announced_idle = False
         try:
             while True:
                 with self._lock:
@@ -92,9 +90,6 @@ class TrainingWorker(QObject):
                 if paused and budget == 0:
                     self._flush()
                     self.waiting = True  # every step taken so far has been sent
-                    if not announced_idle:
-                        self.idle.emit()
-                        announced_idle = True
                     self._wake.wait(0.25)
                     self._wake.clear()
                     next_step_at = time.perf_counter()
@@ -108,7 +103,6 @@ class TrainingWorker(QObject):
                         self._wake.clear()
                         continue
                     next_step_at = max(next_step_at + 1.0 / speed, now - 0.1)
-                announced_idle = False
                 self.waiting = False
                 trainer.step()
                 if budget > 0:

@@ -24,9 +24,9 @@ def make_window(qtbot, settings) -> Iterator:
 
     def make(**kwargs) -> MainWindow:
         window = MainWindow(settings=kwargs.pop("settings", settings), **kwargs)
-        window.quiet_errors = True
-        window.confirm = lambda _title, _text: True
-        window.ask_unsaved = lambda: "discard"
+        window.questions.quiet = True
+        window.questions.confirm = lambda _title, _text: True
+        window.questions.ask_unsaved = lambda _path: "discard"
         if window.settings is None or window.settings.value("playback/speed") is None:
             window.playback.set_speed(0)  # tests train at full speed; the lesson pace has its own test
         qtbot.addWidget(window)

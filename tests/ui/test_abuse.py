@@ -29,8 +29,8 @@ def check_invariants(window) -> None:
             assert np.isfinite(run.history.column("w")).all() and np.isfinite(run.history.column("loss")).all()
     assert window.run_controls._config == s.run_config, "the controls show other settings than the session"
     assert window.run_list.list.count() == len(s.runs)
-    assert window.status_labels["state"].text().lower().startswith(s.state)
-    assert (window.play_action.text() == "Pause") == (s.state == "running")
+    assert window.status.labels["state"].text().lower().startswith(s.state)
+    assert (window.commands.play.text() == "Pause") == (s.state == "running")
 
 
 def random_action(window, rng: random.Random) -> str:
@@ -66,7 +66,7 @@ def random_action(window, rng: random.Random) -> str:
     elif choice == 10:
         window.run_list.list.setCurrentRow(rng.randrange(len(s.runs)))
     elif choice == 11:
-        window.apply_preset(rng.choice(list(window.preset_actions)))
+        window.document.apply_preset(rng.choice(list(window.preset_actions)))
     elif choice == 12:
         window.playback.set_speed(rng.choice([0, 0, 0, 5, 200, 5000]))
     elif choice == 13 and len(s.history):
@@ -115,10 +115,10 @@ def test_every_run_field_rejects_or_accepts_a_hostile_value_cleanly(qtbot, windo
         field.edited.emit()
         if field.error.isVisibleTo(window):
             assert field.error.text(), name
-            assert not window.play_action.isEnabled(), name
+            assert not window.commands.play.isEnabled(), name
             assert window.session.run_config == before, name  # nothing already set is lost
         else:
-            assert window.play_action.isEnabled() and controls.valid, name
+            assert window.commands.play.isEnabled() and controls.valid, name
         field.set_value(getattr(before, name))
         field.edited.emit()
         assert controls.valid

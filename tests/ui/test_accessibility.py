@@ -37,21 +37,22 @@ def test_no_two_actions_share_a_shortcut(window):
 
 def test_the_main_commands_have_shortcuts(window):
     expected = {
-        window.play_action: "Space", window.step_action: "Right", window.reset_action: "R",
+        window.commands.play: "Space", window.commands.step: "Right", window.commands.reset: "R",
         window.view_options.presentation_action: "F11", window.view_options.zoom_in_action: "Ctrl++",
         window.view_options.zoom_out_action: "Ctrl+-", window.view_options.zoom_reset_action: "Ctrl+0",
-        window.shortcuts_action: "Ctrl+/", window.open_action: QKeySequence(QKeySequence.StandardKey.Open).toString(),
+        window.commands.shortcuts: "Ctrl+/",
+        window.commands.open: QKeySequence(QKeySequence.StandardKey.Open).toString(),
     }
     for action, key in expected.items():
         assert key in [k.toString() for k in action.shortcuts()], action.text()
 
 
 def test_cheat_sheet_lists_every_shortcut_of_the_window(qtbot, window):
-    dialog = window.show_shortcuts()
+    dialog = window.dialogs.shortcuts()
     qtbot.addWidget(dialog)
     assert isinstance(dialog, ShortcutsDialog)
     listed = {(sc.name, sc.keys) for sc in dialog.shortcuts}
-    for action in window.findChildren(type(window.play_action)):
+    for action in window.findChildren(type(window.commands.play)):
         if action.shortcuts() and action.parent() is not None:
             names = {name for name, _keys in listed}
             assert action.text().replace("&", "").rstrip("…").strip() in names, action.text()

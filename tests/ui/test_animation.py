@@ -41,9 +41,9 @@ def test_frame_durations_add_up_to_the_length_in_gif_hundredths(fps, seconds):
 
 
 def test_a_short_run_still_makes_a_gif_as_long_as_asked(qtbot, window, tmp_path):
-    window.apply_preset("Tutorial: batch GD")  # 20 steps
+    window.document.apply_preset("Tutorial: batch GD")  # 20 steps
     path = tmp_path / "batch.gif"
-    assert window.export_animation(path, AnimationSettings(fps=12, seconds=6.0, width=320)) == 72
+    assert window.exports.animation(path, AnimationSettings(fps=12, seconds=6.0, width=320)) == 72
     with Image.open(path) as gif:
         total = 0
         for k in range(gif.n_frames):
@@ -53,9 +53,9 @@ def test_a_short_run_still_makes_a_gif_as_long_as_asked(qtbot, window, tmp_path)
 
 
 def test_a_gif_has_the_frames_asked_for_and_the_window_comes_back_live(qtbot, window, tmp_path):
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     path = tmp_path / "run.gif"
-    frames = window.export_animation(path, AnimationSettings(fps=10, seconds=2.0, width=400))
+    frames = window.exports.animation(path, AnimationSettings(fps=10, seconds=2.0, width=400))
     assert frames == 20
     with Image.open(path) as gif:
         assert gif.n_frames == 20 and gif.size[0] == 400
@@ -72,14 +72,14 @@ def test_a_gif_has_the_frames_asked_for_and_the_window_comes_back_live(qtbot, wi
 def test_the_plots_only_animation_keeps_the_plots_at_their_size_on_screen(qtbot, window, tmp_path):
     """Issue 12: the plots without menus and docks, at 1:1 so their text stays legible."""
     window.resize(1280, 800)
-    window.apply_preset("Tutorial: batch GD")
+    window.document.apply_preset("Tutorial: batch GD")
     qtbot.wait(50)
-    plots = plots_image(window)
+    plots = plots_image(window.exports.stage)
     surface = window.surface_panel.plot_widget
     assert plots.width() < window.width() and plots.height() < window.height()  # no menus, no docks
     assert plots.width() >= surface.width() + window.data_panel.plot_widget.width()
     path = tmp_path / "plots.gif"
-    assert window.export_animation(path, AnimationSettings(fps=4, seconds=1.0, width=None, plots_only=True)) == 4
+    assert window.exports.animation(path, AnimationSettings(fps=4, seconds=1.0, width=None, plots_only=True)) == 4
     with Image.open(path) as gif:
         assert gif.size == (plots.width(), plots.height())  # not scaled: the text as on screen
         gif.seek(3)
@@ -109,17 +109,17 @@ def test_the_dialog_offers_the_plots_at_their_screen_width(qtbot, window):
 def test_an_mp4_is_written_when_imageio_ffmpeg_is_there(qtbot, window, tmp_path):
     pytest.importorskip("imageio_ffmpeg")
     path = tmp_path / "run.mp4"
-    assert window.export_animation(path, AnimationSettings(fps=5, seconds=1.0, width=320)) == 5
+    assert window.exports.animation(path, AnimationSettings(fps=5, seconds=1.0, width=320)) == 5
     assert path.read_bytes()[4:8] == b"ftyp"
 
 
 def test_cancelling_removes_the_partial_file(qtbot, window, tmp_path):
     from gdviewer.ui.animation import train_to_end
 
-    train_to_end(window)
+    train_to_end(window.session)
     path = tmp_path / "run.gif"
     with pytest.raises(AnimationCancelled):
-        render_animation(window, path, AnimationSettings(fps=10, seconds=2.0, width=200),
+        render_animation(window.exports.stage, path, AnimationSettings(fps=10, seconds=2.0, width=200),
                          progress=lambda done, total: done < 3)
     assert not path.exists()
     assert window.session.view_step is None

@@ -78,9 +78,9 @@ def test_session_file_round_trip_through_the_window(qtbot, make_window, tmp_path
                        init_w=2.0, init_b=-3.0)
     window.apply_run_config(config)
     path = tmp_path / "lesson.json"
-    assert window.save_path(path)
+    assert window.document.save_path(path)
     other = make_window()
-    assert other.open_path(path)
+    assert other.document.open_path(path)
     assert other.session.run_config == config
     other.session.play()
     wait_state(qtbot, other, FINISHED)
@@ -90,22 +90,22 @@ def test_opening_a_broken_file_explains_and_keeps_the_session(qtbot, window, tmp
     bad = tmp_path / "broken.csv"
     bad.write_text("x,y\n1,2\n3,abc\n")
     before = window.session.dataset
-    with qtbot.waitSignal(window.data_loaded) as blocker:
-        window.open_path(bad)
+    with qtbot.waitSignal(window.document.data_loaded) as blocker:
+        window.document.open_path(bad)
     assert blocker.args == [False]
     assert "line 3" in window.banner.label.text()
     assert window.session.dataset is before
     broken_session = tmp_path / "broken.json"
     broken_session.write_text("{not json")
-    assert not window.open_path(broken_session)
+    assert not window.document.open_path(broken_session)
     assert "not valid JSON" in window.banner.label.text()
 
 
 def test_opening_a_csv_trains_on_its_points(qtbot, window, tmp_path):
     data = tmp_path / "points.csv"
     data.write_text("x;y\n0;1\n1;3\n2;5\n3;7\n")
-    with qtbot.waitSignal(window.data_loaded) as blocker:
-        window.open_path(data)
+    with qtbot.waitSignal(window.document.data_loaded) as blocker:
+        window.document.open_path(data)
     assert blocker.args == [True]
     assert window.session.dataset.n == 4
     w_opt, b_opt = window.session.surface.optimum
@@ -120,10 +120,10 @@ def test_a_million_row_csv_loads_in_the_background(qtbot, window, tmp_path):
     path = tmp_path / "big.csv"
     np.savetxt(path, np.column_stack([x, 3 * x + 1]), delimiter=",", header="x,y", comments="", fmt="%.6f")
     progress = []
-    window.loader.progress.connect(progress.append)
-    with qtbot.waitSignal(window.data_loaded, timeout=60000) as blocker:
-        window.open_path(path)
-        assert window.loader.busy  # the GUI thread returned at once
+    window.document.loader.progress.connect(progress.append)
+    with qtbot.waitSignal(window.document.data_loaded, timeout=60000) as blocker:
+        window.document.open_path(path)
+        assert window.document.loader.busy  # the GUI thread returned at once
     assert blocker.args == [True]
     assert window.session.dataset.n == 1_000_000
     assert progress and progress[-1] == 1.0 and len(progress) > 5
@@ -138,8 +138,8 @@ def test_cancelling_a_load_keeps_the_data(qtbot, window, tmp_path):
     path = tmp_path / "big.csv"
     np.savetxt(path, np.column_stack([x, x]), delimiter=",", fmt="%.6f")
     before = window.session.dataset
-    window.open_path(path)
-    window.cancel_loading()
-    assert not window.loader.busy
+    window.document.open_path(path)
+    window.document.cancel_loading()
+    assert not window.document.loader.busy
     qtbot.wait(100)
     assert window.session.dataset is before

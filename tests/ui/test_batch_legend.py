@@ -8,12 +8,12 @@ def names(window) -> list[str]:
 
 
 def test_the_batch_entry_is_listed_only_when_a_step_uses_part_of_the_data(qtbot, window):
-    window.apply_preset("Tutorial: batch GD")
+    window.document.apply_preset("Tutorial: batch GD")
     window.redraw()
     assert "this step's samples" not in names(window)
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.redraw()
     assert names(window).count("this step's samples") == 1
-    window.apply_preset("Tutorial: batch GD")
+    window.document.apply_preset("Tutorial: batch GD")
     window.redraw()
     assert "this step's samples" not in names(window) and "true line" in names(window)

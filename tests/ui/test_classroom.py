@@ -56,24 +56,24 @@ def test_tour_runs_over_the_window_and_is_remembered(qtbot, window, settings):
 
 
 def test_play_icon_turns_into_pause_while_running(qtbot, window):
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.playback.set_speed(50)
     window.session.set_speed(50)
-    assert window.play_action.icon().cacheKey() == icon("play").cacheKey()
+    assert window.commands.play.icon().cacheKey() == icon("play").cacheKey()
     window.session.play()
     qtbot.waitUntil(lambda: window.session.state == RUNNING)
-    assert window.play_action.icon().cacheKey() == icon("pause").cacheKey()
+    assert window.commands.play.icon().cacheKey() == icon("pause").cacheKey()
     window.session.pause()
-    assert window.play_action.icon().cacheKey() == icon("play").cacheKey()
+    assert window.commands.play.icon().cacheKey() == icon("play").cacheKey()
 
 
 def test_icons_follow_the_theme(window):
     window.view_options.set_theme("light")
-    light = window.step_action.icon().cacheKey()
+    light = window.commands.step.icon().cacheKey()
     window.view_options.set_theme("dark")
-    assert window.step_action.icon().cacheKey() != light
+    assert window.commands.step.icon().cacheKey() != light
     window.view_options.set_theme("light")
-    assert window.step_action.icon().cacheKey() == light
+    assert window.commands.step.icon().cacheKey() == light
 
 
 def test_dark_theme_and_zoom_from_the_command_line(tmp_path):

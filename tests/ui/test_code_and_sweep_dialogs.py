@@ -22,11 +22,11 @@ SWEEP_TIMEOUT_MS = 60000
 def test_code_dialog_shows_copies_and_saves_the_script_for_this_run(qtbot, window, tmp_path):
     data = DataConfig(intercept=1.5, seed=11, n_points=60)
     run = RunConfig(algorithm="minibatch", batch_size=7, shuffle=True, shuffle_seed=3, optimizer="adam", lr=0.05)
-    window.apply_data_config(data)
+    window.document.apply_data_config(data)
     window.apply_run_config(run)
     assert (window.session.data_config, window.session.run_config) == (data, run)
     expected = pytorch_script(run, data)
-    dialog = window.show_code()
+    dialog = window.dialogs.code()
     try:
         assert dialog.editor.toPlainText() == expected
         assert dialog.editor.isReadOnly()
@@ -41,8 +41,8 @@ def test_code_dialog_shows_copies_and_saves_the_script_for_this_run(qtbot, windo
 
 
 def test_code_dialog_follows_the_current_settings(qtbot, window):
-    window.apply_preset("Tutorial: stochastic GD")
-    dialog = window.show_code()
+    window.document.apply_preset("Tutorial: stochastic GD")
+    dialog = window.dialogs.code()
     try:
         text = dialog.editor.toPlainText()
         assert text == pytorch_script(window.session.run_config, DataConfig())
@@ -55,7 +55,7 @@ def test_code_dialog_follows_the_current_settings(qtbot, window):
 
 def open_sweep(qtbot, window):
     """Open the sweep dialog and wait for the sweep it starts at once."""
-    dialog = window.show_sweep()
+    dialog = window.dialogs.sweep()
     with qtbot.waitSignal(dialog.finished_sweep, timeout=SWEEP_TIMEOUT_MS):
         pass
     return dialog
@@ -67,7 +67,7 @@ def field_rates(dialog) -> np.ndarray:
 
 
 def test_sweep_runs_in_the_background_and_plots_the_final_losses(qtbot, window):
-    dialog = window.show_sweep()
+    dialog = window.dialogs.sweep()
     try:
         assert dialog.task.busy and not dialog.run_button.isEnabled()  # started, not run in the GUI thread
         with qtbot.waitSignal(dialog.finished_sweep, timeout=SWEEP_TIMEOUT_MS):
@@ -93,7 +93,7 @@ def test_sweep_runs_in_the_background_and_plots_the_final_losses(qtbot, window):
 
 
 def test_sweep_of_a_too_large_rate_shades_the_divergent_region_above_the_stable_limit(qtbot, window):
-    window.apply_preset("Too large: batch GD zig-zags out")
+    window.document.apply_preset("Too large: batch GD zig-zags out")
     dialog = open_sweep(qtbot, window)
     try:
         result = dialog.result
@@ -117,7 +117,7 @@ def test_sweep_of_a_too_large_rate_shades_the_divergent_region_above_the_stable_
 
 
 def test_sweep_of_a_stable_adaptive_optimiser_has_no_limit_line(qtbot, window):
-    window.apply_preset("Adam")
+    window.document.apply_preset("Adam")
     dialog = open_sweep(qtbot, window)
     try:
         assert dialog.result.stable_lr is None

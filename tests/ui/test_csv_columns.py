@@ -26,15 +26,15 @@ def test_a_class_csv_loads_with_named_axes_and_no_true_line(qtbot, window, tmp_p
     path = tmp_path / "class.csv"
     path.write_text(CLASS)
     offered = []
-    window.choose_columns = lambda name, columns, default: offered.append((columns, default)) or default
-    with qtbot.waitSignal(window.data_loaded) as loaded:
-        window.open_path(path)
+    window.questions.choose_columns = lambda name, columns, default: offered.append((columns, default)) or default
+    with qtbot.waitSignal(window.document.data_loaded) as loaded:
+        window.document.open_path(path)
     assert loaded.args == [True]
     assert offered == [(["student", "hours", "score"], (1, 2))]
     assert window.session.dataset.n == 4
     plot = window.data_panel.plot_item
     assert plot.getAxis("bottom").labelText == "hours" and plot.getAxis("left").labelText == "score"
     assert "true line" not in legend_names(window) and not window.data_panel.true_line.isVisible()
-    window.apply_preset("Tutorial: batch GD")  # synthetic data again: the true line and x, y come back
+    window.document.apply_preset("Tutorial: batch GD")  # synthetic data again: the true line and x, y come back
     assert "true line" in legend_names(window)
     assert plot.getAxis("bottom").labelText == "x" and plot.getAxis("left").labelText == "y"

@@ -51,20 +51,20 @@ def test_right_clicking_a_point_removes_it_and_undo_redo_walk_the_edits(qtbot, e
     x0, y0 = float(s.dataset.x[50]), float(s.dataset.y[50])
     click_data(window, x0, y0, Qt.MouseButton.RightButton)
     assert s.dataset.n == 99 and x0 not in s.dataset.x.tolist()
-    window._on_point_dragged(10, 1.0, 40.0, False)  # a drag in progress changes nothing yet
+    window.editor._on_dragged(10, 1.0, 40.0, False)  # a drag in progress changes nothing yet
     assert s.dataset.n == 99 and s.dataset.y[10] != 40.0
-    window._on_point_dragged(10, 1.0, 40.0, True)
+    window.editor._on_dragged(10, 1.0, 40.0, True)
     assert (s.dataset.x[10], s.dataset.y[10]) == (1.0, 40.0)
     assert window.undo_stack.count() == 2
-    window.undo_action.trigger()
+    window.commands.undo.trigger()
     assert s.dataset.n == 99 and s.dataset.y[10] != 40.0
-    window.undo_action.trigger()
+    window.commands.undo.trigger()
     np.testing.assert_array_equal(s.dataset.x, original[0])
     np.testing.assert_array_equal(s.dataset.y, original[1])
     w_opt, _ = s.surface.optimum
     assert w_opt == pytest.approx(LossSurface.from_data(*original).optimum[0])
-    window.redo_action.trigger()
-    window.redo_action.trigger()
+    window.commands.redo.trigger()
+    window.commands.redo.trigger()
     assert (s.dataset.n, float(s.dataset.y[10])) == (99, 40.0)
 
 
@@ -72,27 +72,27 @@ def test_delete_removes_the_picked_point(qtbot, editing):
     window = editing
     window.data_panel.pick(3)
     x3 = float(window.session.dataset.x[3])
-    window.delete_point_action.trigger()
+    window.commands.delete_point.trigger()
     assert window.session.dataset.n == 99 and x3 not in window.session.dataset.x.tolist()
 
 
 def test_two_points_is_the_least(qtbot, editing):
     window = editing
-    window.set_points(np.array([0.0, 1.0]), np.array([0.0, 1.0]))
-    assert not window.remove_points([0])
+    window.editor.set_points(np.array([0.0, 1.0]), np.array([0.0, 1.0]))
+    assert not window.editor.remove([0])
     assert window.session.dataset.n == 2
 
 
 def test_new_data_are_one_more_undoable_step_after_the_edits(qtbot, editing):
     window = editing  # (issue 12: a preset used to wipe the edits with no way back)
     before = window.session.dataset.x.copy()
-    window.add_point(0.0, 0.0)
+    window.editor.add(0.0, 0.0)
     edited = window.session.dataset.x.copy()
-    window.apply_preset("Tutorial: batch GD")
+    window.document.apply_preset("Tutorial: batch GD")
     assert window.undo_stack.count() == 2
-    window.undo_action.trigger()
+    window.commands.undo.trigger()
     np.testing.assert_array_equal(window.session.dataset.x, edited)
-    window.undo_action.trigger()
+    window.commands.undo.trigger()
     np.testing.assert_array_equal(window.session.dataset.x, before)
 
 
@@ -103,6 +103,6 @@ def test_edit_mode_stops_panning_and_refuses_huge_data(qtbot, window):
     window.data_panel.edit_box.setChecked(False)
     assert view.state["mouseEnabled"] == [True, True]
     x = np.linspace(0, 1, 6000)
-    window.set_points(x, x)
+    window.editor.set_points(x, x)
     window.data_panel.edit_box.setChecked(True)
     assert not window.data_panel.edit_box.isChecked() and "too many" in window.data_panel.readout.text()

@@ -25,7 +25,7 @@ def test_every_panel_exports_png_and_svg(qtbot, window, tmp_path, panel):
     window.session.play()
     wait_state(qtbot, window, FINISHED)
     png, svg = tmp_path / f"{panel}.png", tmp_path / f"{panel}.svg"
-    assert window.export_panel(panel, png) and window.export_panel(panel, svg)
+    assert window.exports.panel(panel, png) and window.exports.panel(panel, svg)
     image = QImage(str(png))
     widget = getattr(window, f"{panel}_panel").plot_widget
     assert not image.isNull() and image.width() == 2 * widget.width()  # twice the screen size
@@ -34,15 +34,15 @@ def test_every_panel_exports_png_and_svg(qtbot, window, tmp_path, panel):
 
 
 def test_a_bad_export_name_explains_and_keeps_going(qtbot, window, tmp_path):
-    assert not window.export_panel("loss", tmp_path / "loss.bmp")
+    assert not window.exports.panel("loss", tmp_path / "loss.bmp")
     assert "png or .svg" in window.banner.label.text()
 
 
 def test_run_histories_export_one_row_per_step_with_every_column(qtbot, window, tmp_path):
-    window.apply_preset("Batch vs stochastic (tutorial)")
+    window.document.apply_preset("Batch vs stochastic (tutorial)")
     window.session.play()
     wait_state(qtbot, window, FINISHED)
-    written = window.export_histories(tmp_path / "steps.csv")
+    written = window.exports.histories(tmp_path / "steps.csv")
     assert [p.name for p in written] == ["steps-1-Batch-GD-lr-0.1.csv", "steps-2-Stochastic-GD-lr-0.01.csv"]
     for path, run in zip(written, window.session.runs, strict=True):
         rows = list(csv.reader(path.read_text().splitlines()))
@@ -56,55 +56,55 @@ def test_a_session_with_csv_data_keeps_the_points_runs_and_view(qtbot, make_wind
     data = tmp_path / "points.csv"
     data.write_text("x,y\n0,1\n1,3.5\n2,5\n3,7.25\n4,9\n")
     first = make_window()
-    with qtbot.waitSignal(first.data_loaded):
-        first.open_path(data)
+    with qtbot.waitSignal(first.document.data_loaded):
+        first.document.open_path(data)
     first.session.add_run(first.session.run_config.with_changes(optimizer="adam", lr=0.5), name="Adam")
     first.loss_panel.set_x_axis("samples")
     first.loss_panel.set_log_scale(True)
     first.session.select_run(0)
     path = tmp_path / "lesson.json"
-    assert first.save_path(path)
+    assert first.document.save_path(path)
     second = make_window()
-    assert second.open_path(path)
+    assert second.document.open_path(path)
     a, b = first.session, second.session
     np.testing.assert_array_equal(a.dataset.x, b.dataset.x)
     np.testing.assert_array_equal(a.dataset.y, b.dataset.y)
     assert [(r.name, r.colour, r.config) for r in a.runs] == [(r.name, r.colour, r.config) for r in b.runs]
     assert second.loss_panel.x_axis == "samples" and second.loss_panel.log_box.isChecked()
     assert b.selected == 0
-    assert not second.has_unsaved_changes
+    assert not second.document.has_unsaved_changes
     b.play()
     wait_state(qtbot, second, FINISHED)
 
 
 def test_recent_files_remember_opened_and_saved_sessions(qtbot, window, tmp_path):
     path = tmp_path / "a.json"
-    window.save_path(path)
-    assert window.recent.paths()[0] == str(path.resolve())
-    window._fill_recent_menu()
+    window.document.save_path(path)
+    assert window.document.recent.paths()[0] == str(path.resolve())
+    window.document.fill_recent_menu(window.recent_menu)
     assert window.recent_menu.actions()[0].text() == "a.json"
     path.unlink()
-    window._open_recent(str(path.resolve()))
+    window.document.open_recent(str(path.resolve()))
     assert "no longer exists" in window.banner.label.text()
-    assert window.recent.paths() == []
+    assert window.document.recent.paths() == []
 
 
 def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(qtbot, window, tmp_path):
     asked = []
-    window.ask_unsaved = lambda: asked.append(1) or "cancel"
-    assert not window.has_unsaved_changes
+    window.questions.ask_unsaved = lambda _path: asked.append(1) or "cancel"
+    assert not window.document.has_unsaved_changes
     window.apply_run_config(window.session.run_config.with_changes(lr=0.05))
-    assert window.has_unsaved_changes
+    assert window.document.has_unsaved_changes
     assert not window.close()
     assert asked and window.isVisible()
-    window.session_path = tmp_path / "kept.json"
-    window.ask_unsaved = lambda: "save"
+    window.document.path = tmp_path / "kept.json"
+    window.questions.ask_unsaved = lambda _path: "save"
     assert window.close()
     assert (tmp_path / "kept.json").exists()
 
 
 def test_an_untouched_window_closes_without_asking(qtbot, window):
-    window.ask_unsaved = lambda: pytest.fail("nothing changed, nothing to ask")
+    window.questions.ask_unsaved = lambda _path: pytest.fail("nothing changed, nothing to ask")
     assert window.close()
 
 
@@ -146,16 +146,16 @@ def test_a_file_with_more_columns_asks_which_are_x_and_y(qtbot, window, tmp_path
     path = tmp_path / "wide.csv"
     path.write_text("id;height;weight;age\n1;150;50;20\n2;160;60;30\n3;170;70;40\n")
     asked = []
-    window.choose_columns = lambda name, columns, default: asked.append(columns) or (1, 2)
-    with qtbot.waitSignal(window.data_loaded) as blocker:
-        window.open_path(path)
+    window.questions.choose_columns = lambda name, columns, default: asked.append(columns) or (1, 2)
+    with qtbot.waitSignal(window.document.data_loaded) as blocker:
+        window.document.open_path(path)
     assert blocker.args == [True]
     assert asked == [["id", "height", "weight", "age"]]
     assert window.session.dataset.x.tolist() == [150, 160, 170]
     assert window.session.dataset.y.tolist() == [50, 60, 70]
-    window.choose_columns = lambda name, columns, default: None  # cancelled: nothing changes
+    window.questions.choose_columns = lambda name, columns, default: None  # cancelled: nothing changes
     before = window.session.dataset
-    assert window.open_path(path) is False
+    assert window.document.open_path(path) is False
     assert window.session.dataset is before
 
 

@@ -17,7 +17,7 @@ def view(window):
 
 
 def test_zigzag_preset_frames_the_oscillations_and_marks_the_escape(qtbot, window):
-    window.apply_preset("Too large: batch GD zig-zags out")
+    window.document.apply_preset("Too large: batch GD zig-zags out")
     window.session.play()
     wait_state(qtbot, window, DIVERGED)
     window.redraw()
@@ -54,7 +54,7 @@ def test_zigzag_preset_frames_the_oscillations_and_marks_the_escape(qtbot, windo
 
 
 def test_tutorial_run_has_nothing_to_escape(qtbot, window):
-    window.apply_preset("Tutorial: batch GD")
+    window.document.apply_preset("Tutorial: batch GD")
     window.session.play()
     wait_state(qtbot, window, "finished")
     window.redraw()

@@ -30,7 +30,7 @@ def autograd_mse_gradient(x: np.ndarray, y: np.ndarray, w0: float, b0: float, dt
 
 
 def step_paused(qtbot, window, n: int) -> None:
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.session.step(n)
     qtbot.waitUntil(lambda: window.session.steps_done == n, timeout=30000)
     wait_state(qtbot, window, PAUSED)

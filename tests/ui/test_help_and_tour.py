@@ -20,7 +20,6 @@ from gdviewer.ui.tour import (
     TourOverlay,
     TourStep,
     load_tour_steps,
-    main_window_targets,
     remember_tour_seen,
     tour_seen,
 )
@@ -434,7 +433,7 @@ def test_tour_seen_is_remembered(tmp_path):
 
 # --- on the real window -------------------------------------------------------------
 def test_the_tour_runs_over_the_main_window_without_starting_anything(qtbot, window):
-    resolve = main_window_targets(window)
+    resolve = window.tour_targets()
     for key in TARGET_KEYS:
         assert resolve(key) is not None, key
     assert resolve("unknown") is None

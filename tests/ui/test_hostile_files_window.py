@@ -28,10 +28,10 @@ def test_opening_a_device_or_pipe_explains_and_keeps_the_data(qtbot, window, tmp
         path.mkdir()
     before = window.session.dataset.x.copy()
     if path.suffix == ".csv":
-        with qtbot.waitSignal(window.loader.failed, timeout=10000):
-            window.open_path(path)
+        with qtbot.waitSignal(window.document.loader.failed, timeout=10000):
+            window.document.open_path(path)
     else:
-        assert not window.open_path(path)
+        assert not window.document.open_path(path)
     assert "not a regular file" in window.banner.label.text()
     np.testing.assert_array_equal(window.session.dataset.x, before)
 
@@ -40,7 +40,7 @@ def test_a_session_save_on_a_full_disk_says_so_and_keeps_the_old_file(qtbot, win
     target = tmp_path / "lesson.json"
     target.write_text("the lesson")
     monkeypatch.setattr(atomic_write.os, "fsync", full_disk)
-    assert not window.save_path(target)
+    assert not window.document.save_path(target)
     assert "Could not save" in window.banner.label.text()
     assert target.read_text() == "the lesson"
     assert [p.name for p in tmp_path.iterdir()] == ["lesson.json"]
@@ -48,11 +48,11 @@ def test_a_session_save_on_a_full_disk_says_so_and_keeps_the_old_file(qtbot, win
 
 def test_exports_and_screenshots_on_a_full_disk_say_so_and_leave_nothing(qtbot, window, tmp_path, monkeypatch):
     monkeypatch.setattr(atomic_write.os, "fsync", full_disk)
-    assert not window.export_panel("loss", tmp_path / "loss.png")
+    assert not window.exports.panel("loss", tmp_path / "loss.png")
     assert "Could not export" in window.banner.label.text()
-    assert not window.save_screenshot(tmp_path / "shot.png")
+    assert not window.exports.screenshot(tmp_path / "shot.png")
     assert "Could not write the screenshot" in window.banner.label.text()
-    assert window.export_animation(tmp_path / "run.gif", AnimationSettings(4, 1.0)) == 0
+    assert window.exports.animation(tmp_path / "run.gif", AnimationSettings(4, 1.0)) == 0
     assert "Could not write the animation" in window.banner.label.text()
     assert list(tmp_path.iterdir()) == []
 
@@ -62,9 +62,9 @@ def test_a_read_only_folder_is_reported_and_nothing_is_written(qtbot, window, tm
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(atomic_write.tempfile, "mkstemp", refuse)  # (root ignores chmod; this is what it does)
-    assert not window.save_path(tmp_path / "lesson.json")
+    assert not window.document.save_path(tmp_path / "lesson.json")
     assert "Permission denied" in window.banner.label.text()
-    assert window.export_histories(tmp_path / "h.csv") == []
+    assert window.exports.histories(tmp_path / "h.csv") == []
     assert "Could not write" in window.banner.label.text()
     assert list(tmp_path.iterdir()) == []
 
@@ -83,6 +83,6 @@ def test_an_autosave_on_a_full_disk_says_so_and_keeps_the_session(qtbot, make_wi
     window = make_window(recovery_path=tmp_path / "recovery.json")
     window.apply_run_config(window.session.run_config.with_changes(lr=0.05))
     monkeypatch.setattr(atomic_write.os, "fsync", full_disk)
-    assert not window.autosave()
+    assert not window.autosave.write()
     assert "Could not write the recovery file" in window.statusBar().currentMessage()
     assert window.session.run_config.lr == 0.05 and not list(tmp_path.glob("recovery*.json"))

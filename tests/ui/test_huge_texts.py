@@ -42,7 +42,7 @@ def test_a_csv_header_of_megabytes_gives_short_column_names(tmp_path):
 def test_the_window_opens_and_paints_a_session_with_huge_texts(qtbot, window, tmp_path):
     path = tmp_path / "huge.json"
     huge_session(path)
-    assert window.open_path(path)
+    assert window.document.open_path(path)
     window.resize(1024, 768)
     window.show()
     qtbot.waitExposed(window)

@@ -35,14 +35,14 @@ def test_click_on_surface_sets_the_start_point(qtbot, window):
 def test_click_mid_run_asks_and_keeps_the_run_when_declined(qtbot, window):
     window.apply_run_config(window.session.run_config.with_changes(algorithm="stochastic", lr=0.001, epochs=1000))
     asked = []
-    window.confirm = lambda title, text: asked.append(text) or False
+    window.questions.confirm = lambda title, text: asked.append(text) or False
     window.session.play()
     qtbot.waitUntil(lambda: window.session.steps_done > 100)
     click_surface(qtbot, window, -6.0, -3.0)
     assert asked and "resets the current run" in asked[0]
     assert window.session.run_config.init_w == -10.0
     assert window.session.state == RUNNING  # declined: the run goes on
-    window.confirm = lambda title, text: True
+    window.questions.confirm = lambda title, text: True
     click_surface(qtbot, window, -6.0, -3.0)
     assert window.session.state == READY and window.session.steps_done == 0
     assert window.session.run_config.init_w == pytest.approx(-6.0, abs=0.3)
@@ -70,13 +70,13 @@ def test_invalid_learning_rate_disables_play_with_a_message(qtbot, window, text,
     qtbot.keyClicks(field.edit, text) if text else field.edit.clear()
     if not text:
         field.edited.emit()
-    assert not window.play_action.isEnabled()
-    assert not window.step_action.isEnabled()
+    assert not window.commands.play.isEnabled()
+    assert not window.commands.step.isEnabled()
     assert field.error.isVisibleTo(window) and expected in field.error.text()
     assert window.session.run_config.lr == 0.1  # the session keeps the last valid value
     field.edit.selectAll()
     qtbot.keyClicks(field.edit, "0.05")
-    assert window.play_action.isEnabled()
+    assert window.commands.play.isEnabled()
     assert not field.error.isVisibleTo(window)
     assert window.session.run_config.lr == 0.05
 
@@ -87,7 +87,7 @@ def test_batch_size_above_n_is_rejected_for_minibatch(qtbot, window):
     field = controls.fields["batch_size"]
     field.edit.selectAll()
     qtbot.keyClicks(field.edit, "1000")
-    assert not window.play_action.isEnabled()
+    assert not window.commands.play.isEnabled()
     assert "from 1 to 100" in field.error.text()
 
 
@@ -96,14 +96,14 @@ def test_learning_rate_above_the_stable_limit_warns_but_allows(qtbot, window):
     field.edit.selectAll()
     qtbot.keyClicks(field.edit, "0.13")
     assert "Above the stable limit" in window.run_controls.lr_hint.text()
-    assert window.play_action.isEnabled()
+    assert window.commands.play.isEnabled()
     field.edit.selectAll()
     qtbot.keyClicks(field.edit, "0.1")
     assert "Stable below ≈ 0.12" in window.run_controls.lr_hint.text()
 
 
 def test_diverging_preset_ends_with_a_diverged_status_and_explanation(qtbot, window):
-    window.apply_preset("Too large: batch GD zig-zags out")
+    window.document.apply_preset("Too large: batch GD zig-zags out")
     window.session.play()
     wait_state(qtbot, window, DIVERGED)
     window.redraw()
@@ -112,7 +112,7 @@ def test_diverging_preset_ends_with_a_diverged_status_and_explanation(qtbot, win
     assert window.banner.isVisibleTo(window)
     marker_w, _ = window.surface_panel.diverged_marker.getData()
     assert marker_w.size == 1
-    assert window.status_labels["state"].text() == "Diverged"
+    assert window.status.labels["state"].text() == "Diverged"
     # the next run after fixing the learning rate works
     window.apply_run_config(window.session.run_config.with_changes(lr=0.1))
     window.session.play()
@@ -120,7 +120,7 @@ def test_diverging_preset_ends_with_a_diverged_status_and_explanation(qtbot, win
 
 
 def test_tutorial_sgd_at_lr_0_1_diverges_cleanly(qtbot, window):
-    window.apply_preset("Tutorial SGD at lr 0.1 diverges")
+    window.document.apply_preset("Tutorial SGD at lr 0.1 diverges")
     window.session.play()
     wait_state(qtbot, window, DIVERGED)
     assert np.isfinite(window.session.history.column("loss")[:-1]).all()
@@ -137,7 +137,7 @@ def test_an_exception_in_the_worker_reaches_the_gui_and_the_next_run_works(qtbot
     monkeypatch.setattr(Trainer, "step", failing_step)
     failures = []
     window.session.worker_failed.connect(lambda msg, tb: failures.append((msg, tb)))
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.session.play()
     wait_state(qtbot, window, FAILED)
     assert failures and "injected fault" in failures[0][0] and "Traceback" in failures[0][1]
@@ -173,14 +173,14 @@ def test_every_preset_applies_and_shows_its_settings(qtbot, window):
     from gdviewer.presets import load_presets
 
     for name, spec in load_presets().items():
-        window.apply_preset(name)
+        window.document.apply_preset(name)
         assert window.session.run_config == spec.run
         assert window.run_controls.fields["lr"].text() == f"{spec.run.lr:.10g}"
         assert window.run_controls.algorithm.currentData() == spec.run.algorithm
 
 
 def test_loss_axis_and_log_scale(qtbot, window):
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.session.play()
     wait_state(qtbot, window, FINISHED)
     panel = window.loss_panel

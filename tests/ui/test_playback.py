@@ -11,10 +11,10 @@ from tests.ui.conftest import wait_state
 
 
 def test_play_runs_to_the_end_and_every_panel_holds_the_whole_path(qtbot, window):
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.session.play()
     wait_state(qtbot, window, FINISHED)
-    qtbot.waitUntil(lambda: not window._frame_timer.isActive())
+    qtbot.waitUntil(lambda: not window.frame._timer.isActive())
     window.redraw()
     h = window.session.history
     assert len(h) == 2000
@@ -38,7 +38,7 @@ def test_play_runs_to_the_end_and_every_panel_holds_the_whole_path(qtbot, window
 
 
 def test_step_takes_exactly_one_step_and_pauses(qtbot, window):
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.session.step()
     qtbot.waitUntil(lambda: window.session.steps_done == 1)
     qtbot.wait(200)
@@ -51,7 +51,7 @@ def test_step_takes_exactly_one_step_and_pauses(qtbot, window):
 
 
 def test_step_epoch_runs_to_the_end_of_the_epoch(qtbot, window):
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.session.step()
     qtbot.waitUntil(lambda: window.session.steps_done == 1)
     window.session.step_epoch()
@@ -98,7 +98,7 @@ def test_reset_returns_to_the_start_point(qtbot, window):
 
 
 def test_slow_speed_takes_few_steps(qtbot, window):
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.playback.set_speed(2)
     assert window.session.speed == 2
     window.session.play()
@@ -112,7 +112,7 @@ def test_slow_speed_takes_few_steps(qtbot, window):
 
 
 def test_keyboard_shortcuts_drive_playback(qtbot, window):
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.activateWindow()
     window.surface_panel.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_Right)
@@ -131,9 +131,9 @@ def test_redraws_are_merged_not_one_per_chunk(qtbot, window):
     chunks = []
     window.session.history_grew.connect(lambda: chunks.append(1))
     window.apply_run_config(window.session.run_config.with_changes(algorithm="stochastic", lr=0.01, epochs=200))
-    frames_before = window.frames
+    frames_before = window.frame.frames
     window.session.play()
     wait_state(qtbot, window, FINISHED)
     assert len(window.session.history) == 20_000
     assert len(chunks) < 20_000 / 10  # steps arrive in chunks, not one signal each
-    assert 1 <= window.frames - frames_before <= len(chunks) + 2
+    assert 1 <= window.frame.frames - frames_before <= len(chunks) + 2

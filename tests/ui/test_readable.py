@@ -19,7 +19,7 @@ def legend_heights(window) -> list[float]:
 
 
 def test_legends_shrink_back_after_presentation_mode(qtbot, window):
-    window.apply_preset("Tutorial: batch GD")
+    window.document.apply_preset("Tutorial: batch GD")
     before = legend_heights(window)
     assert before
     window.view_options.set_presentation(True)
@@ -51,7 +51,7 @@ def test_dark_theme_links_and_colour_bar_label_read_at_4_5_to_1(window):
 
 
 def one_step(qtbot, window, preset: str) -> None:
-    window.apply_preset(preset)
+    window.document.apply_preset(preset)
     window.session.step()
     qtbot.waitUntil(lambda: window.session.steps_done == 1)
     window.data_panel.redraw()
@@ -108,7 +108,7 @@ def cut_items(panel) -> list[str]:
 @pytest.mark.parametrize("presenting", [False, True], ids=["normal", "presentation"])
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_panel_is_whole_at_common_screen_sizes(qtbot, monkeypatch, window, width, height, presenting):
-    window.apply_preset("Tutorial: batch GD")
+    window.document.apply_preset("Tutorial: batch GD")
     window.resize(width, height)
     window.show_help("surface")
     # (the offscreen screen is 800 px: "full screen" is this size here)

@@ -22,18 +22,18 @@ def test_two_windows_keep_their_own_recovery_files(qtbot, make_window, tmp_path)
     a, b = make_window(recovery_path=base), make_window(recovery_path=base)
     a.apply_run_config(a.session.run_config.with_changes(lr=0.011))
     b.apply_run_config(b.session.run_config.with_changes(lr=0.022))
-    assert a.autosave() and b.autosave()
+    assert a.autosave.write() and b.autosave.write()
     files = sorted(tmp_path.glob("recovery*.json"))
     assert [f.name for f in files] == ["recovery-1.json", "recovery.json"]
     lrs = sorted(json.loads(f.read_text())["runs"][0]["run"]["lr"] for f in files)
     assert lrs == [0.011, 0.022]  # neither overwrote the other
     a.close()  # a clean close removes only a's own file
     assert [f.name for f in tmp_path.glob("recovery*.json")] == ["recovery-1.json"]
-    assert not b.offer_recovery()  # b is alive: its file is not an orphan
-    b._recovery_store().release()  # b crashes: its file stays, its lock goes
+    assert not b.autosave.offer()  # b is alive: its file is not an orphan
+    b.autosave.store().release()  # b crashes: its file stays, its lock goes
     c = make_window(recovery_path=base)
     c.ask_restore = lambda: True
-    assert c.offer_recovery() and c.session.run_config.lr == 0.022
+    assert c.autosave.offer() and c.session.run_config.lr == 0.022
     assert not (tmp_path / "recovery-1.json").exists()
 
 

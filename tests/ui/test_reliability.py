@@ -22,36 +22,36 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_unsaved_changes_are_autosaved_and_offered_after_a_crash(qtbot, make_window, tmp_path):
     recovery = tmp_path / "recovery.json"
     first = make_window(recovery_path=recovery)
-    assert not first.autosave() and not recovery.exists()  # nothing to lose yet
-    first.apply_preset("Optimisers race")
+    assert not first.autosave.write() and not recovery.exists()  # nothing to lose yet
+    first.document.apply_preset("Optimisers race")
     first.session.rename_run(1, "Heavy ball")
-    assert first.autosave() and recovery.exists()
+    assert first.autosave.write() and recovery.exists()
     # a crash: the window never closes cleanly, the file stays without its lock; the next start offers it
-    first._recovery_store().release()
+    first.autosave.store().release()
     second = make_window(recovery_path=recovery)
-    second.ask_restore = lambda: True
-    assert second.offer_recovery()
+    second.questions.ask_restore = lambda: True
+    assert second.autosave.offer()
     assert [r.name for r in second.session.runs] == [r.name for r in first.session.runs]
     assert second.session.runs[1].name == "Heavy ball"
-    assert second.has_unsaved_changes is False or second.banner.isVisibleTo(second)
+    assert second.document.has_unsaved_changes is False or second.banner.isVisibleTo(second)
 
 
 def test_declining_the_recovery_or_closing_cleanly_removes_the_file(qtbot, make_window, tmp_path):
     recovery = tmp_path / "recovery.json"
     window = make_window(recovery_path=recovery)
     window.apply_run_config(window.session.run_config.with_changes(lr=0.05))
-    window.autosave()
+    window.autosave.write()
     window.close()
     assert not recovery.exists()
     recovery.write_text('{"run": {"lr": 0.02}}')
     other = make_window(recovery_path=recovery, settings=None)  # (no last-used settings)
-    other.ask_restore = lambda: False
-    assert not other.offer_recovery() and not recovery.exists()
+    other.questions.ask_restore = lambda: False
+    assert not other.autosave.offer() and not recovery.exists()
     assert other.session.run_config.lr == 0.1
     recovery.write_text("{broken")
     third = make_window(recovery_path=recovery)
     third.ask_restore = lambda: pytest.fail("a broken file is not offered")
-    assert not third.offer_recovery() and not recovery.exists()
+    assert not third.autosave.offer() and not recovery.exists()
 
 
 # --- shutdown ------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def test_a_signal_mid_run_stops_training_and_exits_cleanly(tmp_path, signum):
 ])
 @pytest.mark.parametrize("algorithm", ["batch", "stochastic"])
 def test_odd_data_end_with_a_clear_status_and_finite_drawings(qtbot, window, name, x, y, algorithm):
-    window.set_points(np.array(x), np.array(y))
+    window.editor.set_points(np.array(x), np.array(y))
     window.apply_run_config(window.session.run_config.with_changes(algorithm=algorithm, epochs=30))
     window.session.play()
     wait_state(qtbot, window, *FINAL_STATES)

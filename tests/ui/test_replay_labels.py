@@ -13,7 +13,7 @@ from tests.ui.conftest import wait_state
 
 
 def _diverged(qtbot, window):
-    window.apply_preset("Tutorial SGD at lr 0.1 diverges")
+    window.document.apply_preset("Tutorial SGD at lr 0.1 diverges")
     window.session.play()
     wait_state(qtbot, window, DIVERGED)
     return window.session
@@ -36,7 +36,7 @@ def test_the_divergence_label_stays_at_the_step_where_it_diverged(qtbot, window)
 
 
 def test_the_escape_arrow_says_diverged_only_at_the_divergence(qtbot, window):
-    window.apply_preset("Too large: batch GD zig-zags out")
+    window.document.apply_preset("Too large: batch GD zig-zags out")
     window.session.play()
     wait_state(qtbot, window, DIVERGED)
     panel = window.surface_panel
@@ -48,7 +48,7 @@ def test_the_escape_arrow_says_diverged_only_at_the_divergence(qtbot, window):
 
 
 def test_the_loss_caption_reads_the_shown_step(qtbot, window):
-    window.apply_preset("Tutorial: batch GD")
+    window.document.apply_preset("Tutorial: batch GD")
     window.session.play()
     wait_state(qtbot, window, FINISHED)
     s, panel = window.session, window.loss_panel

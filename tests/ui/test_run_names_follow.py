@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_a_given_name_follows_the_rate_and_a_typed_one_stays(qtbot, window):
-    window.apply_preset("Optimisers race")
+    window.document.apply_preset("Optimisers race")
     s = window.session
     s.select_run(0)
     assert s.runs[0].name == "GD (lr 0.1)"

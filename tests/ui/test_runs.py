@@ -12,7 +12,7 @@ from tests.ui.conftest import wait_state
 
 
 def test_batch_vs_stochastic_preset_trains_both_runs_exactly(qtbot, window):
-    window.apply_preset("Batch vs stochastic (tutorial)")
+    window.document.apply_preset("Batch vs stochastic (tutorial)")
     s = window.session
     assert [r.name for r in s.runs] == ["Batch GD (lr 0.1)", "Stochastic GD (lr 0.01)"]
     assert s.clock == "epoch" and window.loss_panel.x_axis == "epochs"
@@ -30,7 +30,7 @@ def test_batch_vs_stochastic_preset_trains_both_runs_exactly(qtbot, window):
 
 
 def test_optimisers_race_has_five_runs_on_the_step_clock(qtbot, window):
-    window.apply_preset("Optimisers race")
+    window.document.apply_preset("Optimisers race")
     s = window.session
     assert [r.config.optimizer for r in s.runs] == ["gd", "momentum", "nesterov", "rmsprop", "adam"]
     assert s.clock == "step"
@@ -66,7 +66,7 @@ def test_run_list_adds_duplicates_renames_recolours_and_removes(qtbot, window):
 
 
 def test_changing_the_clock_resets_the_race(qtbot, window):
-    window.apply_preset("Batch vs stochastic (tutorial)")
+    window.document.apply_preset("Batch vs stochastic (tutorial)")
     s = window.session
     s.step(10)
     qtbot.waitUntil(lambda: sum(len(r.history) for r in s.runs) == 10)
@@ -76,20 +76,20 @@ def test_changing_the_clock_resets_the_race(qtbot, window):
 
 def test_a_session_with_several_runs_saves_and_opens_identically(qtbot, make_window, tmp_path):
     first = make_window()
-    first.apply_preset("Optimisers race")
+    first.document.apply_preset("Optimisers race")
     first.session.rename_run(2, "Nesterov, renamed")
     first.session.set_clock("samples")
     path = tmp_path / "race.json"
-    assert first.save_path(path)
+    assert first.document.save_path(path)
     second = make_window()
-    assert second.open_path(path)
+    assert second.document.open_path(path)
     a, b = first.session, second.session
     assert [(r.name, r.colour, r.config) for r in a.runs] == [(r.name, r.colour, r.config) for r in b.runs]
     assert b.clock == "samples"
 
 
 def test_step_epoch_advances_every_run_one_epoch(qtbot, window):
-    window.apply_preset("Batch vs stochastic (tutorial)")
+    window.document.apply_preset("Batch vs stochastic (tutorial)")
     s = window.session
     s.step_epoch()
     qtbot.waitUntil(lambda: [len(r.history) for r in s.runs] == [1, 100])

@@ -37,7 +37,7 @@ SCRIPT = textwrap.dedent("""
     window = MainWindow(settings=None)
     window.show()
     app.processEvents()
-    report["shown"] = {"torch": "torch" in sys.modules, "session_ready": window.session_ready}
+    report["shown"] = {"torch": "torch" in sys.modules, "session_ready": window.engine.is_ready}
 
 
     def wait(signal, done=lambda *args: True, timeout_ms=60_000):
@@ -57,9 +57,9 @@ SCRIPT = textwrap.dedent("""
         return bool(fired)
 
 
-    window.load_engine_in_background()
-    report["ready_fired"] = wait(window.ready)
-    report["loaded"] = {"torch": "torch" in sys.modules, "session_ready": window.session_ready}
+    window.engine.load_in_background()
+    report["ready_fired"] = wait(window.engine.ready)
+    report["loaded"] = {"torch": "torch" in sys.modules, "session_ready": window.engine.is_ready}
 
     session = window.session
     session.play()

@@ -14,7 +14,7 @@ from tests.ui.conftest import wait_state
 
 @pytest.fixture
 def finished_sgd(qtbot, window):
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     window.session.play()
     wait_state(qtbot, window, FINISHED)
     return window

@@ -99,7 +99,7 @@ def test_system_theme_follows_the_desktop(window):
 
 
 def test_presentation_mode_is_large_thick_and_full_screen_then_restores(qtbot, window):
-    window.apply_preset("Tutorial: batch GD")
+    window.document.apply_preset("Tutorial: batch GD")
     base_font = app_font_pt()
     settings_dock = window.docks["controls"]
     assert settings_dock.isVisible()
@@ -137,7 +137,7 @@ def test_theme_and_zoom_are_remembered_presentation_is_not(make_window, settings
 
 
 def test_readouts_show_the_recorded_step_and_copy(qtbot, window):
-    window.apply_preset("Tutorial: stochastic GD")
+    window.document.apply_preset("Tutorial: stochastic GD")
     s = window.session
     s.play()
     wait_state(qtbot, window, FINISHED)
@@ -178,7 +178,7 @@ def test_readouts_show_the_recorded_step_and_copy(qtbot, window):
 
 
 def test_readouts_have_a_column_per_run(qtbot, window):
-    window.apply_preset("Optimisers race")
+    window.document.apply_preset("Optimisers race")
     window.readouts.refresh()
     s = window.session
     assert window.readouts.table.columnCount() == len(s.runs) > 1
@@ -189,9 +189,9 @@ def test_readouts_have_a_column_per_run(qtbot, window):
 
 def test_dialogs_follow_the_zoom(window):
     window.view_options.zoom(3)
-    code = window.show_code()
+    code = window.dialogs.code()
     assert code.editor.font().pointSizeF() == pytest.approx(app_font_pt())
-    sweep = window.show_sweep()
+    sweep = window.dialogs.sweep()
     assert tick_font_pt(sweep) == pytest.approx(BASE_PLOT_FONT_PT * window.view_options.appearance.zoom)
     window.view_options.zoom(0)
     assert tick_font_pt(sweep) == pytest.approx(BASE_PLOT_FONT_PT)  # an open sweep restyles too

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QL
 
 from gdviewer.core.config import DataConfig
 from gdviewer.core.errors import ConfigError
-from gdviewer.ui.controls.fields import NumberField
+from gdviewer.ui.controls.fields import NumberField, read_config
 from gdviewer.ui.theme import set_tone
 
 
@@ -80,10 +80,6 @@ class DataControls(QGroupBox):
         self.source.setText(f"Using {n:,} points from {source}" if source != "synthetic" and n else "")
         self._validate()
 
-    def current_config(self) -> DataConfig | None:
-        """The config the fields describe, or None if a field is invalid."""
-        return self._validate()
-
     def apply(self) -> None:
         config = self._validate()
         if config is not None:
@@ -101,29 +97,10 @@ class DataControls(QGroupBox):
         by_count = self.spacing.currentData() == "count"
         self.form.setRowVisible(self.fields["x_step"], not by_count)
         self.form.setRowVisible(self.fields["n_points"], by_count)
-        values: dict[str, object] = {}
-        errors: dict[str, str] = {}
-        for name, f in self.fields.items():
-            if name == ("x_step" if by_count else "n_points"):
-                continue
-            try:
-                values[name] = f.value()
-            except ConfigError as exc:
-                errors[name] = exc.message
-        if not by_count:
-            values["n_points"] = None
-        config: DataConfig | None = None
-        general = ""
-        if not errors:
-            try:
-                config = DataConfig(**values).validate()
-            except ConfigError as exc:
-                if exc.field in self.fields:
-                    errors[exc.field] = exc.message
-                else:
-                    general = str(exc)
-        for name, f in self.fields.items():
-            f.set_error(errors.get(name))
+        values: dict[str, object] = {} if by_count else {"n_points": None}
+        skipped = "x_step" if by_count else "n_points"
+        config, general = read_config(self.fields, [n for n in self.fields if n != skipped], values,
+                                      lambda v: DataConfig(**v).validate())
         self.general_error.setText(general)
         self.general_error.setVisible(bool(general))
         valid = config is not None

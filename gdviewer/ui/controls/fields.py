@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from gdviewer.core.errors import ConfigError
 from gdviewer.ui.theme import set_tone
 
 MAX_TEXT = 64
+C = TypeVar("C")
 
 
 def format_number(value: float | int) -> str:
@@ -88,34 +91,28 @@ class NumberField(QWidget):
             self.edit.setAccessibleDescription("")
 
 
-class FieldForm(QWidget):
-    """A QFormLayout of NumberFields keyed by config field name."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.form = QFormLayout(self)
-        self.form.setContentsMargins(0, 0, 0, 0)
-        self.fields: dict[str, NumberField] = {}
-
-    def add(self, field: NumberField) -> NumberField:
-        self.fields[field.name] = field
-        self.form.addRow(field.label, field)
-        return field
-
-    def set_row_visible(self, widget: QWidget, visible: bool) -> None:
-        self.form.setRowVisible(widget, visible)
-
-    def values(self) -> tuple[dict[str, float | int], dict[str, str]]:
-        """Parsed values and per-field parse errors."""
-        values: dict[str, float | int] = {}
-        errors: dict[str, str] = {}
-        for name, field in self.fields.items():
-            try:
-                values[name] = field.value()
-            except ConfigError as exc:
-                errors[name] = exc.message
-        return values, errors
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for name, field in self.fields.items():
-            field.set_error(errors.get(name))
+def read_config(fields: dict[str, NumberField], shown: Iterable[str], values: dict[str, object],
+                make: Callable[[dict[str, object]], C]) -> tuple[C | None, str]:
+    """The one rule for a form of fields: parse the ``shown`` fields into ``values``, then let
+    the engine build and validate the configuration (``make``). Each field shows its own
+    error; returns the configuration (None if anything is wrong) and an error that belongs to
+    no field."""
+    errors: dict[str, str] = {}
+    for name in shown:
+        try:
+            values[name] = fields[name].value()
+        except ConfigError as exc:
+            errors[name] = exc.message
+    config: C | None = None
+    general = ""
+    if not errors:
+        try:
+            config = make(values)
+        except ConfigError as exc:
+            if exc.field in fields:
+                errors[exc.field] = exc.message
+            else:
+                general = str(exc)
+    for name, field in fields.items():
+        field.set_error(errors.get(name))
+    return config, general

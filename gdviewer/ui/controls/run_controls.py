@@ -8,8 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
 from gdviewer.core.config import ALGORITHM_LABELS, ALGORITHMS, OPTIMIZER_LABELS, OPTIMIZERS, RunConfig
-from gdviewer.core.errors import ConfigError
-from gdviewer.ui.controls.fields import NumberField
+from gdviewer.ui.controls.fields import NumberField, read_config
 from gdviewer.ui.theme import set_tone
 
 #: Which hyperparameter fields each optimiser uses (the rest are hidden).
@@ -17,7 +16,6 @@ OPTIMIZER_FIELDS: dict[str, tuple[str, ...]] = {
     "gd": (), "sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
     "adam": ("beta1", "beta2", "eps"), "rmsprop": ("alpha", "eps"), "adagrad": ("eps",),
 }
-HYPER_FIELDS = ("momentum", "beta1", "beta2", "alpha", "eps")
 
 
 class RunControls(QGroupBox):
@@ -129,27 +127,9 @@ class RunControls(QGroupBox):
         self.form.setRowVisible(self.shuffle, algorithm != "batch")
         values: dict[str, object] = {"algorithm": algorithm, "optimizer": optimizer,
                                      "shuffle": self.shuffle.isChecked() and algorithm != "batch"}
-        errors: dict[str, str] = {}
-        for name, f in self.fields.items():
-            if name not in shown:
-                values[name] = getattr(self._config, name)
-                continue
-            try:
-                values[name] = f.value()
-            except ConfigError as exc:
-                errors[name] = exc.message
-        config: RunConfig | None = None
-        general = ""
-        if not errors:
-            try:
-                config = RunConfig(**values).validate(self.n_points)
-            except ConfigError as exc:
-                if exc.field in self.fields:
-                    errors[exc.field] = exc.message
-                else:
-                    general = str(exc)
-        for name, f in self.fields.items():
-            f.set_error(errors.get(name))
+        values.update({name: getattr(self._config, name) for name in self.fields if name not in shown})
+        config, general = read_config(self.fields, [n for n in self.fields if n in shown], values,
+                                      lambda v: RunConfig(**v).validate(self.n_points))
         self.general_error.setText(general)
         self.general_error.setVisible(bool(general))
         self._update_hint(config)

@@ -58,15 +58,6 @@ class AdaptivePen:
         self.update(self.n_points)
 
 
-def thin_indices(n: int, limit: int = MAX_PATH_POINTS) -> np.ndarray | None:
-    """Indices that keep at most ``limit`` of ``n`` points, always the first and last; None = all."""
-    if n <= limit:
-        return None
-    idx = np.linspace(0, n - 1, limit).astype(np.int64)
-    idx[-1] = n - 1
-    return idx
-
-
 def finite_or_nan(a: np.ndarray) -> np.ndarray:
     """A float64 copy with ±inf replaced by NaN (drawn as gaps; inf would wreck auto-range)."""
     out = np.asarray(a, dtype=np.float64).copy()

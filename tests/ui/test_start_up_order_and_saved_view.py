@@ -1,4 +1,4 @@
-"""Fixes from the review of the classroom features: bad saved settings, start-up order,
+"""Start-up order (recovery question, files, the tour), saved view settings of any kind,
 readouts that catch up, presentation mode's geometry, contrast of run colours, web links."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_run_colours_keep_their_contrast_on_either_background(colour, style):
 
 
 def test_readouts_catch_up_when_shown_again(qtbot, window):
-    window.apply_preset("Tutorial: batch GD")
+    window.document.apply_preset("Tutorial: batch GD")
     dock = window.docks["readouts"]
     dock.hide()
     window.session.step(7)
@@ -91,13 +91,13 @@ def test_web_links_in_help_open_in_the_browser(monkeypatch, window):
 
 def start_after_a_crash(window, tmp_path, restore: bool, run: bool) -> None:
     """A recovery file from a crash (lr 0.0123), then start-up asked to open a 3-point CSV."""
-    window.recovery_path = tmp_path / "recovery.json"
-    data = window.current_spec().to_dict()
+    window.autosave.path = tmp_path / "recovery.json"
+    data = window.document.current_spec().to_dict()
     data["runs"][0]["run"]["lr"] = 0.0123
-    window.recovery_path.write_text(json.dumps(data), encoding="utf-8")
+    window.autosave.path.write_text(json.dumps(data), encoding="utf-8")
     csv = tmp_path / "points.csv"
     csv.write_text("1,2\n2,4\n3,7\n", encoding="utf-8")
-    window.ask_restore = lambda: restore
+    window.questions.ask_restore = lambda: restore
     app_module._start_up(window, None, str(csv), run=run, tour_step=None, first_tour=False)
 
 
@@ -111,7 +111,7 @@ def test_declining_recovery_opens_the_file_and_runs(qtbot, window, tmp_path):
     start_after_a_crash(window, tmp_path, restore=False, run=True)
     qtbot.waitUntil(lambda: window.session.dataset.n == 3)
     wait_state(qtbot, window, "finished")
-    assert not window.recovery_path.exists()
+    assert not window.autosave.path.exists()
 
 
 def test_the_first_run_tour_waits_for_open_dialogs(qtbot, window):
@@ -140,7 +140,7 @@ def test_esc_cancels_a_load_before_it_leaves_presentation_mode(monkeypatch, wind
     from gdviewer.ui.data_loader import CsvLoader
 
     cancelled = []
-    monkeypatch.setattr(window, "cancel_loading", lambda: cancelled.append(True))
+    monkeypatch.setattr(window.document, "cancel_loading", lambda: cancelled.append(True))
     window.view_options.set_presentation(True)
     monkeypatch.setattr(CsvLoader, "busy", property(lambda self: True))
     window.escape()
