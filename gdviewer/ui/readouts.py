@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdviewer.core.config import ALGORITHM_LABELS, OPTIMIZER_LABELS
-from gdviewer.ui.session import Session
+from gdviewer.core.moment import Moment
 from gdviewer.ui.theme import readable_colour
 
 #: Readouts change at most this often (ms): faster than that nobody reads the digits.
@@ -92,19 +92,19 @@ def full_text(text: str) -> str:
     return getattr(text, "full", text)
 
 
-def run_values(session: Session, index: int, loss_of: Callable[[float, float], float]) -> dict[str, str]:
+def run_values(moment: Moment, index: int, loss_of: Callable[[float, float], float]) -> dict[str, str]:
     """The readout column of run ``index`` at the moment shown."""
-    run = session.runs[index]
+    run = moment.runs[index]
     c = run.config
     h = run.history
-    k = session.shown_steps_of(index)
-    w, b = session.params_of(index)
+    k = moment.shown_steps_of(index)
+    w, b = moment.params_of(index)
     method = SHORT_METHODS.get(c.algorithm, ALGORITHM_LABELS.get(c.algorithm, c.algorithm))
     if c.algorithm == "minibatch":
         method += f" {c.batch_size}"
     if c.optimizer != "gd":
         method += f", {OPTIMIZER_LABELS.get(c.optimizer, c.optimizer)}"
-    total = session.steps_of(index)
+    total = moment.steps_of(index)
     values = {
         "method": method,
         "lr": f"{c.lr:g}",
@@ -124,9 +124,9 @@ def run_values(session: Session, index: int, loss_of: Callable[[float, float], f
 class ReadoutTable(QWidget):
     """A compact table (rows: quantities, columns: runs) refreshed by the window's frames."""
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, source: Callable[[], Moment], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session = session
+        self.source = source  # what is shown, as a Qt-free Moment
         self.table = QTableWidget(len(ROWS), 1)
         self.table.setAccessibleName("Live readouts")
         self.table.setToolTip("The numbers of the step being shown, one column per run; Ctrl+C copies")
@@ -170,8 +170,12 @@ class ReadoutTable(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._last = 0.0
 
+    @property
+    def moment(self) -> Moment:
+        return self.source()
+
     def _sync_columns(self) -> None:
-        s = self.session
+        s = self.moment
         background = self.table.palette().color(QPalette.ColorRole.Base).name()
         key = (background, *((r.name, r.colour) for r in s.runs))
         if key == self._runs_key:
@@ -236,7 +240,7 @@ class ReadoutTable(QWidget):
     def refresh(self) -> None:
         """Show the current moment (eleven cells per run, only text that changed)."""
         self._last = time.perf_counter()
-        s = self.session
+        s = self.moment
         self._sync_columns()
         for j in range(len(s.runs)):
             values = run_values(s, j, lambda w, b: float(s.surface.loss(w, b)))

@@ -9,22 +9,20 @@ thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from gdviewer.core import replay
 from gdviewer.core.batching import steps_per_epoch
 from gdviewer.core.budget import check_memory
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.errors import ConfigError
 from gdviewer.core.history import Chunk, History
+from gdviewer.core.moment import Moment, Run
 from gdviewer.core.run_names import follow_settings
 from gdviewer.core.run_status import FINAL_STATES, RunStatus
-from gdviewer.core.surface import stable_learning_rate
 from gdviewer.ui.background import start_in_thread, stop_thread
 from gdviewer.ui.memory import release_free_memory
 
@@ -42,30 +40,6 @@ FINISHED, DIVERGED, STOPPED, FAILED = RunStatus.FINISHED, RunStatus.DIVERGED, Ru
 
 #: How long closing or resetting waits for the worker thread (it stops within one step).
 STOP_TIMEOUT_MS = 2000
-
-
-@dataclass
-class Run:
-    """One run of the race: its settings, how it is shown, and what it recorded."""
-
-    config: RunConfig
-    name: str
-    colour: str
-    history: History = field(init=False)
-    current_batch: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    status: str = READY
-    message: str = ""
-    #: the user typed the name: it stays as typed; otherwise it follows the settings
-    typed_name: bool = False
-
-    def __post_init__(self) -> None:
-        self.clear()
-
-    def clear(self) -> None:
-        self.history = History(self.config.init_w, self.config.init_b)
-        self.current_batch = np.empty(0, dtype=np.int64)
-        self.status = READY
-        self.message = ""
 
 
 class Session(QObject):
@@ -203,66 +177,33 @@ class Session(QObject):
         self.runs_changed.emit()
         self.reset()
 
-    # --- derived facts ---------------------------------------------------------------
-    @property
-    def steps_per_epoch(self) -> int:
-        c = self.run_config
-        return steps_per_epoch(c.algorithm, c.batch_size, self.dataset.n)
+    # --- derived facts: what a Moment says ------------------------------------------------
+    def moment(self) -> Moment:
+        """What is shown now, as a Qt-free snapshot (the panels and readouts draw from it)."""
+        return Moment(self.dataset, self.data_config, tuple(self.runs), self.selected, self.clock, self.view_step,
+                      self.animating, self.state, self.speed)
+
+    steps_per_epoch = property(lambda self: self.moment().steps_per_epoch)
+    total_steps = property(lambda self: self.moment().total_steps)
+    steps_done = property(lambda self: len(self.history))
+    live_params = property(lambda self: self.moment().live_params)
+    shown_steps = property(lambda self: self.moment().shown_steps)
+    params = property(lambda self: self.moment().params)
 
     def steps_of(self, index: int) -> int:
-        """Total steps of run ``index``."""
-        c = self.runs[index].config
-        return steps_per_epoch(c.algorithm, c.batch_size, self.dataset.n) * c.epochs
-
-    @property
-    def total_steps(self) -> int:
-        return self.steps_per_epoch * self.run_config.epochs
-
-    @property
-    def steps_done(self) -> int:
-        return len(self.history)
+        return self.moment().steps_of(index)
 
     def params_at(self, k: int) -> tuple[float, float]:
-        """(w, b) after step k (k = 0: the start point)."""
-        return replay.params_at(self.history, k)
-
-    @property
-    def live_params(self) -> tuple[float, float]:
-        """(w, b) at the live end of the run."""
-        return self.params_at(len(self.history))
-
-    @property
-    def shown_steps(self) -> int:
-        """How many steps the panels show: all, or up to the timeline cursor."""
-        return replay.shown_steps(len(self.history), self.view_step)
-
-    @property
-    def params(self) -> tuple[float, float]:
-        """(w, b) at the step being shown (the live end unless the timeline is scrubbed)."""
-        return self.params_at(self.shown_steps)
+        return self.moment().params_at(k)
 
     def shown_steps_of(self, index: int) -> int:
-        """Steps shown for run ``index``: its live end, or, while the timeline shows an
-        earlier moment of the selected run, the same moment on the shared clock."""
-        run = self.runs[index]
-        if index == self.selected:
-            return self.shown_steps
-        if self.view_step is None:
-            return len(run.history)
-        sel = self.run
-        return replay.same_moment(self.clock, self.shown_steps, (sel.history, sel.config), (run.history, run.config),
-                                  self.dataset.n)
+        return self.moment().shown_steps_of(index)
 
     def params_of(self, index: int) -> tuple[float, float]:
-        """(w, b) of run ``index`` at the moment shown."""
-        return replay.params_at(self.runs[index].history, self.shown_steps_of(index))
+        return self.moment().params_of(index)
 
     def shown_batch(self) -> np.ndarray:
-        """Sample indices of the step being shown (empty at step 0)."""
-        k = self.shown_steps
-        if k and k == len(self.history):
-            return self.current_batch
-        return replay.batch_of_step(self.run_config, self.dataset.n, k)
+        return self.moment().shown_batch()
 
     def set_view_step(self, k: int | None) -> None:
         """Show the state after step k (None or the live end: follow the run)."""
@@ -278,8 +219,7 @@ class Session(QObject):
             self.view_changed.emit()
 
     def stable_lr(self, config: RunConfig | None = None) -> float | None:
-        c = config or self.run_config
-        return stable_learning_rate(self.surface, self.dataset.x, c.algorithm, c.batch_size, c.optimizer, c.momentum)
+        return self.moment().stable_lr(config)
 
     @property
     def is_live(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from gdviewer.core.moment import Moment
 from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
 
 #: Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
@@ -118,6 +120,13 @@ class PanelWidget(QWidget):
         self.plot_item.legend = legend  # (items added with a name appear in it)
         self.legends.append(legend)
         return legend
+
+    #: Where the panel reads what is shown: the session's ``moment`` (a Qt-free snapshot).
+    source: Callable[[], Moment]
+
+    @property
+    def moment(self) -> Moment:
+        return self.source()
 
     def set_readout(self, text: str, full: str | None = None) -> None:
         """The line under the plot (numbers at a few digits) and its tooltip (``full``: every digit)."""

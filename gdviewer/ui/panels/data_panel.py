@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QLabel, QWidget
 
+from gdviewer.core.moment import Moment
 from gdviewer.ui.data_edit import MAX_EDITABLE_POINTS, EditableScatter
 from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget
-from gdviewer.ui.session import Session
 
 #: Most samples drawn as dots; above this a regular subsample is shown (the fit uses all).
 MAX_SCATTER_POINTS = 5_000
@@ -22,9 +23,9 @@ class DataPanel(PanelWidget):
 
     FOLD_HEADER_IN_PRESENTATION = False  # it shows the fitted line's equation
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, source: Callable[[], Moment], parent: QWidget | None = None) -> None:
         super().__init__("Data and fitted line", "x", "y", parent)
-        self.session = session
+        self.source = source
         self.legend_item = self.legend()
         self.points = EditableScatter(size=7, pen=None, brush=pg.mkBrush(BLUE + "99"), name="samples")
         self.picked_point = pg.ScatterPlotItem(size=13, brush=None)
@@ -65,7 +66,7 @@ class DataPanel(PanelWidget):
 
     def sync_runs(self) -> None:
         """The selected run's line bold in its colour, the others' faint."""
-        s = self.session
+        s = self.moment
         for item in self.other_fits:
             self.plot_item.removeItem(item)
         self.other_fits = []
@@ -78,7 +79,7 @@ class DataPanel(PanelWidget):
 
     def set_editable(self, on: bool) -> None:
         """Edit mode: the points take the mouse (the view stops panning under it)."""
-        n = self.session.dataset.n
+        n = self.moment.dataset.n
         if on and n > MAX_EDITABLE_POINTS:
             self.edit_box.setChecked(False)
             self.readout.setText(f"{n:,} points are too many to edit by hand (at most {MAX_EDITABLE_POINTS:,})")
@@ -89,7 +90,7 @@ class DataPanel(PanelWidget):
             self.pick(None)
 
     def pick(self, index: int | None) -> None:
-        ds = self.session.dataset
+        ds = self.moment.dataset
         self.selected_point = index if index is not None and 0 <= index < ds.n else None
         if self.selected_point is None:
             self.picked_point.setData([], [])
@@ -98,14 +99,14 @@ class DataPanel(PanelWidget):
 
     def preview_move(self, index: int, x: float, y: float) -> None:
         """Show a point where it is being dragged (the data change when the drag ends)."""
-        ds = self.session.dataset
+        ds = self.moment.dataset
         xs, ys = ds.x.copy(), ds.y.copy()
         xs[index], ys[index] = x, y
         self.points.setData(xs, ys)
 
     def update_data(self) -> None:
         """New data set: redraw the samples and the true line, frame them."""
-        ds = self.session.dataset
+        ds = self.moment.dataset
         x, y = ds.x, ds.y
         stride = max(1, math.ceil(ds.n / MAX_SCATTER_POINTS))
         self.points.setData(x[::stride], y[::stride])
@@ -137,7 +138,7 @@ class DataPanel(PanelWidget):
 
     def redraw(self) -> None:
         """Current fit and batch (called by the window's frame timer)."""
-        s = self.session
+        s = self.moment
         others = (i for i in range(len(s.runs)) if i != s.selected)
         for item, i in zip(self.other_fits, others, strict=False):
             ow, ob = s.params_of(i)
@@ -145,27 +146,27 @@ class DataPanel(PanelWidget):
                 item.setData(self._x_ends, ow * self._x_ends + ob)
             else:
                 item.setData([], [])
-        w, b = self.session.params
+        w, b = self.moment.params
         if math.isfinite(w) and math.isfinite(b):
             self.fit_line.setData(self._x_ends, w * self._x_ends + b)
             self.equation.setText(f"ŷ = {w:.4g}·x {'+' if b >= 0 else '−'} {abs(b):.4g}")
         else:
             self.fit_line.setData([], [])
             self.equation.setText("ŷ: parameters are not finite (the run diverged)")
-        idx = self.session.shown_batch()
-        idx = idx[idx < self.session.dataset.n]  # never index past the points (defensive)
-        ds = self.session.dataset
+        idx = self.moment.shown_batch()
+        idx = idx[idx < self.moment.dataset.n]  # never index past the points (defensive)
+        ds = self.moment.dataset
         full_batch = idx.size >= ds.n  # every sample: circling them all would hide the data
         config = s.run_config
         every_sample = config.algorithm == "batch" or (config.algorithm == "minibatch" and config.batch_size >= ds.n)
         self._in_legend(self.batch, "this step's samples", not every_sample)  # batch GD circles nothing
-        if idx.size == 0 or self.session.shown_steps == 0 or full_batch:
+        if idx.size == 0 or self.moment.shown_steps == 0 or full_batch:
             self.batch.setData([], [])
         else:
             if idx.size > MAX_SCATTER_POINTS:
                 idx = idx[:: math.ceil(idx.size / MAX_SCATTER_POINTS)]
             self.batch.setData(ds.x[idx], ds.y[idx])
-        n = self.session.shown_steps
+        n = self.moment.shown_steps
         if not n:
             self.readout.setText(f"{ds.n:,} samples · press Play to train")
         elif full_batch:

@@ -11,14 +11,16 @@ pulls (w, b) towards that line rather than towards the optimum.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from gdviewer.core.moment import Moment
+from gdviewer.core.run_status import RunStatus
 from gdviewer.core.surface import LossSurface
 from gdviewer.ui.panels.common import SKY, VERMILLION, style_text
-from gdviewer.ui.session import RUNNING, Session
 from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
 
 #: The longer arrow spans this fraction of the smaller side of the view.
@@ -32,10 +34,10 @@ BATCH_CONTOUR_SHAPE = (64, 64)
 class GradientOverlay:
     """Arrows of the batch and full-data descent directions, and the batch's own contours."""
 
-    def __init__(self, plot_item: pg.PlotItem, session: Session) -> None:
+    def __init__(self, plot_item: pg.PlotItem, source: Callable[[], Moment]) -> None:
         self.plot_item = plot_item
         self.view_box = plot_item.getViewBox()
-        self.session = session
+        self.source = source  # what is shown, as a Qt-free Moment
         self.show_arrows = True
         self.show_batch_contours = False
         self.batch_gradient: tuple[float, float] | None = None
@@ -65,6 +67,10 @@ class GradientOverlay:
         self._batch_key: tuple | None = None
         self._hide_arrows()
 
+    @property
+    def moment(self) -> Moment:
+        return self.source()
+
     def restyle(self, style: PlotStyle) -> None:
         """Line widths, arrow heads and label fonts for the theme, zoom and presentation mode."""
         self.style = style
@@ -82,8 +88,8 @@ class GradientOverlay:
             self.labels[key].hide()
 
     def update(self) -> None:
-        h = self.session.history
-        n = self.session.shown_steps
+        h = self.moment.history
+        n = self.moment.shown_steps
         if n == 0:
             self.batch_gradient = self.full_gradient = self.origin = None
             self._hide_arrows()
@@ -96,9 +102,9 @@ class GradientOverlay:
         else:
             w0, b0 = float(h.column("w")[n - 2]), float(h.column("b")[n - 2])
         gb = (float(h.column("dw")[n - 1]), float(h.column("db")[n - 1]))
-        gf = self.session.surface.gradient(w0, b0) if math.isfinite(w0) and math.isfinite(b0) else (math.nan,) * 2
+        gf = self.moment.surface.gradient(w0, b0) if math.isfinite(w0) and math.isfinite(b0) else (math.nan,) * 2
         self.origin, self.batch_gradient, self.full_gradient = (w0, b0), gb, (float(gf[0]), float(gf[1]))
-        if self.show_arrows and self.session.run.status != "diverged":  # no scale means anything there
+        if self.show_arrows and self.moment.run.status != "diverged":  # no scale means anything there
             self._draw_arrows()
         else:
             self._hide_arrows()
@@ -115,8 +121,8 @@ class GradientOverlay:
         # one scale per run, set by the full gradient at its start: arrows shrink as the run
         # approaches the optimum (where the gradient vanishes), and a noisy batch gradient
         # shows up longer than the full one
-        h = self.session.history
-        start = self.session.surface.gradient(h.initial_w, h.initial_b)
+        h = self.moment.history
+        start = self.moment.surface.gradient(h.initial_w, h.initial_b)
         reference = max(math.hypot(*start), 1e-12)
         size = min(v1 - v0, u1 - u0)
         scale = min(ARROW_FRACTION * size / reference, 2 * ARROW_FRACTION * size / max(norms))
@@ -138,8 +144,8 @@ class GradientOverlay:
             self.labels[key].setVisible(math.hypot(dx, dy) >= 25)  # no label on a vanishing arrow
 
     def _draw_batch_contours(self, n: int) -> None:
-        s = self.session
-        slow = s.state != RUNNING or 0 < s.speed <= BATCH_CONTOURS_MAX_SPEED
+        s = self.moment
+        slow = s.state != RunStatus.RUNNING or 0 < s.speed <= BATCH_CONTOURS_MAX_SPEED
         if not self.show_batch_contours or not slow:
             self.batch_contours.setData([], [])
             self._batch_key = None

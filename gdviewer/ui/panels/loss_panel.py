@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from gdviewer.core.batching import steps_per_epoch
+from gdviewer.core.moment import Moment
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
 from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.readouts import number
-from gdviewer.ui.session import Session
 
 X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen (gradient evaluations)"}
 
@@ -18,9 +20,9 @@ X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen (gradient
 class LossPanel(PanelWidget):
     """Loss against steps, epochs or samples seen; linear or log scale."""
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, source: Callable[[], Moment], parent: QWidget | None = None) -> None:
         super().__init__("Loss", "step", "MSE loss", parent)
-        self.session = session
+        self.source = source
         self.x_axis = "steps"
         self.legend()
         self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(BLUE + "66", width=1), name="batch loss (this step)")
@@ -32,8 +34,8 @@ class LossPanel(PanelWidget):
         self.cursor = pg.InfiniteLine(angle=90)
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.cursor.hide()
-        self.batch_env = Envelope(session.total_steps)
-        self.full_env = Envelope(session.total_steps + 1)
+        self.batch_env = Envelope(source().total_steps)
+        self.full_env = Envelope(source().total_steps + 1)
         self._source: object | None = None
         self.other_curves: list[tuple[pg.PlotDataItem, Envelope]] = []
         self.sync_runs()
@@ -77,7 +79,7 @@ class LossPanel(PanelWidget):
     def frame_run(self) -> None:
         """Fix the x-axis to the whole run, so the curve grows into a still frame (and the
         axis is not re-laid out every frame); y follows the data."""
-        s = self.session
+        s = self.moment
         longest = max((s.steps_of(i) for i in range(len(s.runs))), default=s.total_steps)
         epochs = max(r.config.epochs for r in s.runs)
         total = {"steps": longest, "epochs": epochs, "samples": epochs * s.dataset.n}[self.x_axis]
@@ -89,7 +91,7 @@ class LossPanel(PanelWidget):
     def _x_values(self, index: np.ndarray, run: int | None = None) -> np.ndarray:
         """x of loss values at (fractional) positions ``index`` of a run (the selected one by
         default): the state *before* step index + 1, in steps, epochs or samples seen."""
-        s = self.session
+        s = self.moment
         run = s.selected if run is None else run
         if self.x_axis == "steps":
             return index
@@ -105,7 +107,7 @@ class LossPanel(PanelWidget):
 
     def sync_runs(self) -> None:
         """The selected run's curves bold in its colour; each other run's full-data loss faint."""
-        s = self.session
+        s = self.moment
         for curve, _env in self.other_curves:
             self.plot_item.removeItem(curve)
         self.other_curves = []
@@ -118,7 +120,7 @@ class LossPanel(PanelWidget):
         self.full_pen.restyle(color=self.style.visible(s.run.colour), scale=self.style.line_scale)
 
     def _draw_other_runs(self) -> None:
-        s = self.session
+        s = self.moment
         log = self.log_box.isChecked()
         others = (i for i in range(len(s.runs)) if i != s.selected)
         for (curve, env), i in zip(self.other_curves, others, strict=False):
@@ -134,7 +136,7 @@ class LossPanel(PanelWidget):
 
     def _place_cursor(self) -> None:
         """A vertical line at the step the timeline shows (hidden when following the run)."""
-        s = self.session
+        s = self.moment
         if s.view_step is None or s.animating:
             self.cursor.hide()
             return
@@ -142,7 +144,7 @@ class LossPanel(PanelWidget):
         self.cursor.show()
 
     def redraw(self) -> None:
-        s = self.session
+        s = self.moment
         h = s.history
         n = s.shown_steps if s.animating else len(h)  # an animation shows the curve growing
         if h is not self._source:
@@ -189,7 +191,7 @@ class LossPanel(PanelWidget):
 
     def _caption(self) -> None:
         """The numbers of the step the timeline shows (the live end unless scrubbed)."""
-        s = self.session
+        s = self.moment
         h = s.history
         k = s.shown_steps
         w, b = s.params

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from gdviewer.core.moment import Moment
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
 from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.readouts import number
-from gdviewer.ui.session import Session
 
 
 class ParametersPanel(PanelWidget):
     """w(step) and b(step); dashed lines at the optimum w*, b*."""
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, source: Callable[[], Moment], parent: QWidget | None = None) -> None:
         super().__init__("Parameters", "step", "value", parent)
-        self.session = session
+        self.source = source
         self.legend()
         self.w_curve = pg.PlotDataItem(pen=pg.mkPen(BLUE, width=2), name="w")
         self.b_curve = pg.PlotDataItem(pen=pg.mkPen(VERMILLION, width=2), name="b")
@@ -29,8 +31,8 @@ class ParametersPanel(PanelWidget):
         self.cursor = pg.InfiniteLine(angle=90)
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.cursor.hide()
-        self.w_env = Envelope(session.total_steps)
-        self.b_env = Envelope(session.total_steps)
+        self.w_env = Envelope(source().total_steps)
+        self.b_env = Envelope(source().total_steps)
         self._source: object | None = None
         dash = Qt.PenStyle.DashLine
         fill = (255, 255, 255, 200)
@@ -66,7 +68,7 @@ class ParametersPanel(PanelWidget):
             line.label.setVisible(low <= line.value() <= high)
 
     def update_data(self) -> None:
-        w_opt, b_opt = self.session.surface.optimum
+        w_opt, b_opt = self.moment.surface.optimum
         self.w_opt.setValue(w_opt)
         self.b_opt.setValue(b_opt)
         self._label_lines_in_view()
@@ -77,11 +79,11 @@ class ParametersPanel(PanelWidget):
         """x fixed to the whole run (steps), y follows the data."""
         view = self.plot_item.getViewBox()
         view.enableAutoRange(axis="x", enable=False)
-        view.setXRange(0, self.session.total_steps, padding=0.02)
+        view.setXRange(0, self.moment.total_steps, padding=0.02)
         view.enableAutoRange(axis="y", enable=True)
 
     def redraw(self) -> None:
-        s = self.session
+        s = self.moment
         h = s.history
         if h is not self._source:
             self._source = h

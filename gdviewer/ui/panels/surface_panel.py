@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -17,6 +18,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QWidget
 
 from gdviewer.core.framing import focus_count
+from gdviewer.core.moment import Moment
+from gdviewer.core.run_status import RunStatus
 from gdviewer.ui.panels.common import (
     MAX_PATH_POINTS,
     ORANGE,
@@ -30,7 +33,6 @@ from gdviewer.ui.panels.common import (
 )
 from gdviewer.ui.panels.escape_marker import EscapeMarker
 from gdviewer.ui.panels.gradient_overlay import GradientOverlay
-from gdviewer.ui.session import DIVERGED, Session
 
 GRID_SHAPE = (240, 240)
 CONTOUR_SHAPE = (72, 72)  # pg.isocurve is pure Python: the cost grows with the grid's area
@@ -57,9 +59,9 @@ class SurfacePanel(PanelWidget):
 
     start_point_requested = Signal(float, float)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, source: Callable[[], Moment], parent: QWidget | None = None) -> None:
         super().__init__("Loss surface: full-data MSE over (w, b)", "w (slope)", "b (intercept)", parent)
-        self.session = session
+        self.source = source
         self.colormap = pg.colormap.get("viridis")
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setColorMap(self.colormap)
@@ -104,7 +106,7 @@ class SurfacePanel(PanelWidget):
         self.run_legend = SideLegend(labelTextSize=self.style.css_size, colCount=1)
         self.plot_item.layout.addItem(self.run_legend, 4, 1, 1, 5, Qt.AlignmentFlag.AlignHCenter)
         self.run_legend.hide()
-        self.gradients = GradientOverlay(self.plot_item, session)
+        self.gradients = GradientOverlay(self.plot_item, source)
         self.divergence_note = pg.TextItem(color=VERMILLION, anchor=(0, 1))
         self.plot_item.addItem(self.divergence_note, ignoreBounds=True)
         self.divergence_note.setZValue(9)
@@ -185,10 +187,10 @@ class SurfacePanel(PanelWidget):
     def update_data(self) -> None:
         """New data set or start point: frame the optimum and the start, redraw everything."""
         if not self._equal_chosen:
-            self.set_equal_scale(self.session.surface.equal_scale_fits)
-        w_opt, b_opt = self.session.surface.optimum
+            self.set_equal_scale(self.moment.surface.equal_scale_fits)
+        w_opt, b_opt = self.moment.surface.optimum
         self.optimum.setData([w_opt], [b_opt])
-        self.frame([(w_opt, b_opt), (self.session.history.initial_w, self.session.history.initial_b)])
+        self.frame([(w_opt, b_opt), (self.moment.history.initial_w, self.moment.history.initial_b)])
         self.recompute_surface()
         self._regrid.stop()  # done just now; the range change need not trigger it again
         self._hover_caption()
@@ -214,14 +216,14 @@ class SurfacePanel(PanelWidget):
         (w0, w1), (b0, b1) = self.view_box.viewRange()
         if not all(map(math.isfinite, (w0, w1, b0, b1))) or w1 <= w0 or b1 <= b0:
             return
-        key = (id(self.session.surface), w0, w1, b0, b1)
+        key = (id(self.moment.surface), w0, w1, b0, b1)
         if key == self._grid_key:
             return  # same data, same view: the heatmap and contours are current
         self._grid_key = key
         # a margin around the view so small pans do not show an edge
         dw, db = (w1 - w0) * 0.25, (b1 - b0) * 0.25
         w0, w1, b0, b1 = w0 - dw, w1 + dw, b0 - db, b1 + db
-        surface = self.session.surface
+        surface = self.moment.surface
         _, _, loss = surface.grid((w0, w1), (b0, b1), GRID_SHAPE)
         floor = max(surface.min_loss, 1e-12 * max(float(loss.max()), 1e-300), 1e-300)
         img = np.log10(np.maximum(loss, floor))
@@ -236,7 +238,7 @@ class SurfacePanel(PanelWidget):
         self._draw_contours(w0, w1, b0, b1)
 
     def _draw_contours(self, w0: float, w1: float, b0: float, b1: float) -> None:
-        surface = self.session.surface
+        surface = self.moment.surface
         nw, nb = CONTOUR_SHAPE
         _ws, _bs, loss = surface.grid((w0, w1), (b0, b1), CONTOUR_SHAPE)
         base = surface.min_loss
@@ -286,7 +288,7 @@ class SurfacePanel(PanelWidget):
     # --- per frame ---------------------------------------------------------------------
     def sync_runs(self) -> None:
         """One faint path and current point per other run, in its colour; a legend of runs."""
-        s = self.session
+        s = self.moment
         for path, point in self.other_items:
             self.plot_item.removeItem(path)
             self.plot_item.removeItem(point)
@@ -351,7 +353,7 @@ class SurfacePanel(PanelWidget):
     def redraw(self, refit: bool = False) -> None:
         """Paths, start and current points; re-frame if the part of the paths to show left
         the view (or, when the panel framed it, shrank well inside it: scrubbing back)."""
-        s = self.session
+        s = self.moment
         h = s.history
         n = s.shown_steps  # the live end, or where the timeline cursor is
         self.start_marker.setData([h.initial_w], [h.initial_b])
@@ -368,7 +370,7 @@ class SurfacePanel(PanelWidget):
             point.setData(ow[-1:], ob[-1:])
             all_w.append(ow)
             all_b.append(ob)
-        diverged = s.run.status == DIVERGED
+        diverged = s.run.status == RunStatus.DIVERGED
         if diverged:  # pinned to the step where it diverged, wherever the timeline shows
             last = len(h)
             dws, dbs = path_points(h, last)
@@ -399,7 +401,7 @@ class SurfacePanel(PanelWidget):
 
     def _follow(self, all_w: list[np.ndarray], all_b: list[np.ndarray], refit: bool = False) -> None:
         """Frame the paths: all of them with "fit all", else each up to where it escapes."""
-        optimum = self.session.surface.optimum
+        optimum = self.moment.surface.optimum
         if not self.fit_all_box.isChecked():
             cut = [focus_count(w, b, (float(w[0]), float(b[0])), optimum) if w.size else 0
                    for w, b in zip(all_w, all_b, strict=True)]
@@ -438,7 +440,7 @@ class SurfacePanel(PanelWidget):
             self.readout.setText(HOVER_HINT)
             return
         w, b = self._hover
-        loss = float(self.session.surface.loss(w, b))
+        loss = float(self.moment.surface.loss(w, b))
         self.readout.setText(f"w = {w:.4g}, b = {b:.4g}: loss {loss:.5g} · click to start here")
 
     def _on_click(self, event) -> None:

@@ -1,0 +1,144 @@
+"""What the window shows at one instant, without Qt: the data, every run (settings, name,
+colour, history, state), which run is selected, the race's clock and the step the timeline
+shows. The panels and the readouts draw from a ``Moment``; the session makes one on demand
+(it references the histories, it copies nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gdviewer.core import replay
+from gdviewer.core.batching import steps_per_epoch
+from gdviewer.core.config import DataConfig, RunConfig
+from gdviewer.core.data import Dataset
+from gdviewer.core.history import History
+from gdviewer.core.run_status import RunStatus
+from gdviewer.core.surface import LossSurface, stable_learning_rate
+
+
+@dataclass
+class Run:
+    """One run of the race: its settings, how it is shown, and what it recorded."""
+
+    config: RunConfig
+    name: str
+    colour: str
+    history: History = field(init=False)
+    current_batch: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    status: str = RunStatus.READY
+    message: str = ""
+    #: the user typed the name: it stays as typed; otherwise it follows the settings
+    typed_name: bool = False
+
+    def __post_init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.history = History(self.config.init_w, self.config.init_b)
+        self.current_batch = np.empty(0, dtype=np.int64)
+        self.status = RunStatus.READY
+        self.message = ""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A read-only view of the session at one instant (what is shown: the live end, or the
+    step the timeline's cursor is on, and the same moment of the other runs)."""
+
+    dataset: Dataset
+    data_config: DataConfig
+    runs: tuple[Run, ...]
+    selected: int
+    clock: str
+    view_step: int | None
+    animating: bool
+    state: str
+    speed: float
+
+    @property
+    def surface(self) -> LossSurface:
+        return self.dataset.surface
+
+    @property
+    def run(self) -> Run:
+        return self.runs[self.selected]
+
+    @property
+    def run_config(self) -> RunConfig:
+        return self.run.config
+
+    @property
+    def history(self) -> History:
+        return self.run.history
+
+    @property
+    def current_batch(self) -> np.ndarray:
+        return self.run.current_batch
+
+    @property
+    def steps_per_epoch(self) -> int:
+        c = self.run_config
+        return steps_per_epoch(c.algorithm, c.batch_size, self.dataset.n)
+
+    def steps_of(self, index: int) -> int:
+        """Total steps of run ``index``."""
+        c = self.runs[index].config
+        return steps_per_epoch(c.algorithm, c.batch_size, self.dataset.n) * c.epochs
+
+    @property
+    def total_steps(self) -> int:
+        return self.steps_per_epoch * self.run_config.epochs
+
+    @property
+    def steps_done(self) -> int:
+        return len(self.history)
+
+    def params_at(self, k: int) -> tuple[float, float]:
+        """(w, b) of the selected run after step k (k = 0: the start point)."""
+        return replay.params_at(self.history, k)
+
+    @property
+    def live_params(self) -> tuple[float, float]:
+        """(w, b) at the live end of the selected run."""
+        return self.params_at(len(self.history))
+
+    @property
+    def shown_steps(self) -> int:
+        """How many steps of the selected run are shown: all, or up to the timeline cursor."""
+        return replay.shown_steps(len(self.history), self.view_step)
+
+    @property
+    def params(self) -> tuple[float, float]:
+        """(w, b) at the step shown."""
+        return self.params_at(self.shown_steps)
+
+    def shown_steps_of(self, index: int) -> int:
+        """Steps shown of run ``index``: its live end, or, while the timeline shows an earlier
+        moment of the selected run, the same moment on the shared clock."""
+        run = self.runs[index]
+        if index == self.selected:
+            return self.shown_steps
+        if self.view_step is None:
+            return len(run.history)
+        sel = self.run
+        return replay.same_moment(self.clock, self.shown_steps, (sel.history, sel.config),
+                                  (run.history, run.config), self.dataset.n)
+
+    def params_of(self, index: int) -> tuple[float, float]:
+        """(w, b) of run ``index`` at the moment shown."""
+        return replay.params_at(self.runs[index].history, self.shown_steps_of(index))
+
+    def shown_batch(self) -> np.ndarray:
+        """Sample indices of the step shown (empty at step 0)."""
+        k = self.shown_steps
+        if k and k == len(self.history):
+            return self.current_batch
+        return replay.batch_of_step(self.run_config, self.dataset.n, k)
+
+    def stable_lr(self, config: RunConfig | None = None) -> float | None:
+        """The largest stable learning rate for ``config`` (the selected run's) on this data."""
+        c = config or self.run_config
+        return stable_learning_rate(self.surface, self.dataset.x, c.algorithm, c.batch_size, c.optimizer,
+                                    c.momentum)

@@ -1,0 +1,100 @@
+"""Each panel and the readouts on their own, fed a Moment built from the engine (no session,
+no window, no training thread): they draw what the histories say."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gdviewer.core.config import DataConfig, RunConfig
+from gdviewer.core.data import synthetic
+from gdviewer.core.moment import Moment, Run
+from gdviewer.core.trainer import train
+from gdviewer.ui.panels.data_panel import DataPanel
+from gdviewer.ui.panels.loss_panel import LossPanel
+from gdviewer.ui.panels.parameters_panel import ParametersPanel
+from gdviewer.ui.panels.surface_panel import SurfacePanel
+from gdviewer.ui.readouts import ROWS, ReadoutTable
+from gdviewer.ui.theme import apply_plot_theme
+
+DATA_CONFIG = DataConfig()
+DATA = synthetic(DATA_CONFIG)
+CONFIG = RunConfig(algorithm="batch", epochs=20)
+
+
+@pytest.fixture(scope="module")
+def history():
+    history, _ = train(DATA, CONFIG)
+    return history
+
+
+def moment_at(history, view_step=None, state="finished") -> Moment:
+    run = Run(CONFIG, "Run 1", "#E69F00")
+    run.history = history
+    return Moment(DATA, DATA_CONFIG, (run,), 0, "epoch", view_step, False, state, 0.0)
+
+
+@pytest.fixture
+def shown(qtbot, history):
+    """A mutable 'what is shown' the panels read through their source."""
+    apply_plot_theme()
+    return {"moment": moment_at(history)}
+
+
+def make(qtbot, cls, shown):
+    panel = cls(lambda: shown["moment"])
+    qtbot.addWidget(panel)
+    panel.resize(500, 400)
+    panel.show()
+    return panel
+
+
+def test_the_surface_draws_the_path_up_to_the_step_shown(qtbot, shown, history):
+    panel = make(qtbot, SurfacePanel, shown)
+    panel.update_data()
+    panel.redraw()
+    xs, ys = panel.path.getData()
+    assert xs.size == len(history) + 1
+    np.testing.assert_allclose(xs[1:], history.column("w"))
+    shown["moment"] = moment_at(history, view_step=5)
+    panel.redraw()
+    xs, ys = panel.path.getData()
+    assert xs.size == 6 and (xs[-1], ys[-1]) == (history.column("w")[4], history.column("b")[4])
+
+
+def test_the_data_panel_draws_the_fitted_line_of_the_step_shown(qtbot, shown, history):
+    panel = make(qtbot, DataPanel, shown)
+    panel.update_data()
+    shown["moment"] = moment_at(history, view_step=3)
+    panel.redraw()
+    fx, fy = panel.fit_line.getData()
+    w, b = float(history.column("w")[2]), float(history.column("b")[2])
+    np.testing.assert_allclose(fy, w * fx + b)
+
+
+def test_the_loss_panel_reads_the_step_shown(qtbot, shown, history):
+    panel = make(qtbot, LossPanel, shown)
+    shown["moment"] = moment_at(history, view_step=4)
+    panel.redraw()
+    expected = float(DATA.surface.loss(float(history.column("w")[3]), float(history.column("b")[3])))
+    assert panel.readout.text().startswith(f"step 4: loss {expected:.4g}")
+
+
+def test_the_parameters_panel_draws_w_and_b_from_the_start(qtbot, shown, history):
+    panel = make(qtbot, ParametersPanel, shown)
+    panel.update_data()
+    panel.redraw()
+    _, ws = panel.w_curve.getData()
+    assert ws[0] == CONFIG.init_w and ws[-1] == pytest.approx(float(history.column("w")[-1]))
+    assert panel.w_opt.value() == pytest.approx(DATA.surface.optimum[0])
+
+
+def test_the_readouts_show_the_recorded_numbers(qtbot, shown, history):
+    table = ReadoutTable(lambda: shown["moment"])
+    qtbot.addWidget(table)
+    shown["moment"] = moment_at(history, view_step=7)
+    table.refresh()
+    keys = [r.key for r in ROWS]
+    cell = table.table.item(keys.index("w"), 0)
+    assert cell.toolTip() == repr(float(history.column("w")[6]))
+    assert table.table.item(keys.index("step"), 0).text() == "7/20"
