@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from reprlib import repr as _brief
 from typing import Any
 
+from gdviewer.core.batching import steps_per_epoch
 from gdviewer.core.budget import check_memory, check_work
 from gdviewer.core.errors import ConfigError
 
@@ -218,8 +219,9 @@ class RunConfig:
         return self
 
     def steps_per_epoch(self, n_points: int) -> int:
-        """Batch GD: 1; stochastic: one per sample; mini-batch: ⌈n / batch size⌉."""
-        return {"batch": 1, "stochastic": n_points}.get(self.algorithm, -(-n_points // self.batch_size))
+        """Batch GD: 1; stochastic: one per sample; mini-batch: ⌈n / batch size⌉ (the one rule,
+        ``core/batching.py``)."""
+        return steps_per_epoch(self.algorithm, self.batch_size, n_points)
 
     def total_steps(self, n_points: int) -> int:
         return self.steps_per_epoch(n_points) * self.epochs

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gdviewer.core import replay
-from gdviewer.core.batching import steps_per_epoch
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset
 from gdviewer.core.history import History
@@ -79,13 +78,11 @@ class Moment:
 
     @property
     def steps_per_epoch(self) -> int:
-        c = self.run_config
-        return steps_per_epoch(c.algorithm, c.batch_size, self.dataset.n)
+        return self.run_config.steps_per_epoch(self.dataset.n)
 
     def steps_of(self, index: int) -> int:
         """Total steps of run ``index``."""
-        c = self.runs[index].config
-        return steps_per_epoch(c.algorithm, c.batch_size, self.dataset.n) * c.epochs
+        return self.runs[index].config.total_steps(self.dataset.n)
 
     @property
     def total_steps(self) -> int:

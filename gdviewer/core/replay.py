@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gdviewer.core.batching import indices_for_step, steps_per_epoch
+from gdviewer.core.batching import indices_for_step
 from gdviewer.core.config import RunConfig
 from gdviewer.core.history import History
 
@@ -33,8 +33,8 @@ def same_moment(clock: str, k: int, shown: tuple[History, RunConfig], other: tup
     if clock == "step":
         return min(k, n)
     if clock == "epoch":
-        shown_spe = steps_per_epoch(config.algorithm, config.batch_size, n_points)
-        spe = steps_per_epoch(other_config.algorithm, other_config.batch_size, n_points)
+        shown_spe = config.steps_per_epoch(n_points)
+        spe = other_config.steps_per_epoch(n_points)
         return min(n, int(k / shown_spe * spe + 1e-9))
     seen = int(history.column("samples")[k - 1]) if k else 0
     return int(np.searchsorted(other_history.column("samples"), seen, side="right"))

@@ -105,7 +105,6 @@ class MainWindow(QMainWindow):
         self.autosave = Autosave(self.document, recovery_path, self.questions)
         self.window_settings = WindowSettings(settings, self, self.view_options, self.playback, self.loss_panel,
                                               self.document)
-        self.run_list.may_reset = self.document.may_interrupt
         self.data_controls.data_requested.connect(self.document.apply_data_config)
         self._make_menus_and_toolbar()
         self._add_help_buttons()
@@ -202,8 +201,7 @@ class MainWindow(QMainWindow):
         s.set_speed(self.playback.speed)  # the fresh start's pace until settings say otherwise
         s.runs_changed.connect(lambda: self.playback.set_run_count(len(s.runs)))
         self.data_controls = DataControls(s.data_config)
-        self.run_controls = RunControls(s.run_config, s.dataset.n)
-        self.run_controls.stable_lr_for = s.stable_lr
+        self.run_controls = RunControls(s.run_config, s.dataset.n, stable_lr_for=s.stable_lr)
         self.run_controls.refresh_hint()
         self.run_controls.config_edited.connect(self.apply_run_config)
         self.run_controls.validity_changed.connect(lambda _v: self._update_actions())
@@ -217,7 +215,7 @@ class MainWindow(QMainWindow):
             self.preset_box.setItemData(self.preset_box.count() - 1, spec.description, Qt.ItemDataRole.ToolTipRole)
         self.preset_box.setToolTip("One-click settings that each show something about gradient descent")
         self.preset_box.activated.connect(self._on_preset_chosen)
-        self.run_list = RunList(s)
+        self.run_list = RunList(s, may_reset=lambda what: self.document.may_interrupt(what))
         self.run_list.message.connect(lambda text: self.status.say(text, 6000))
         panel = QWidget()
         col = QVBoxLayout(panel)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from gdviewer.core.batching import steps_per_epoch
 from gdviewer.core.budget import check_memory
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
@@ -323,11 +322,7 @@ class Session(QObject):
         if self._race is not None:
             self.step(max(1, self._race.steps_to_next_epoch()))
             return
-        total = 0
-        for run in self.runs:
-            c = run.config
-            total += steps_per_epoch(c.algorithm, c.batch_size, self.dataset.n)
-        self.step(total)
+        self.step(sum(run.config.steps_per_epoch(self.dataset.n) for run in self.runs))
 
     def set_speed(self, steps_per_second: float) -> None:
         """Steps per second; 0 means as fast as possible."""

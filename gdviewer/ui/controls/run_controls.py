@@ -24,12 +24,15 @@ class RunControls(QGroupBox):
     config_edited = Signal(object)  # RunConfig
     validity_changed = Signal(bool)
 
-    def __init__(self, config: RunConfig, n_points: int, parent: QWidget | None = None) -> None:
+    def __init__(self, config: RunConfig, n_points: int,
+                 stable_lr_for: Callable[[RunConfig], float | None] = lambda _c: None,
+                 parent: QWidget | None = None) -> None:
+        """``stable_lr_for(config)``: the data's stable learning-rate limit, for the hint."""
         super().__init__("Run", parent)
         self._config = config
         self.n_points = n_points
         self.valid = True
-        self.stable_lr_for: Callable[[RunConfig], float | None] = lambda _c: None
+        self.stable_lr_for = stable_lr_for
         form = QFormLayout(self)
         self.form = form
         self.algorithm = QComboBox()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from PySide6.QtCore import Qt, Signal
@@ -43,7 +44,9 @@ class RunList(QGroupBox):
 
     message = Signal(str)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, may_reset: Callable[[str], bool] = lambda _what: True,
+                 parent: QWidget | None = None) -> None:
+        """``may_reset(what)``: asks before ``what`` resets a run under way (True: go on)."""
         super().__init__("Runs", parent)
         self.session = session
         self.list = QListWidget()
@@ -81,7 +84,7 @@ class RunList(QGroupBox):
         self.clock.currentIndexChanged.connect(self._on_clock)
         self._syncing = False
         #: asked before an action resets a race under way (the window sets it); True: go on
-        self.may_reset = lambda _what: True
+        self.may_reset = may_reset
         self.sync()
 
     def _guard(self, action) -> None:

@@ -60,6 +60,12 @@ class AdaptivePen:
         self.update(self.n_points)
 
 
+def other_run_pen(style: PlotStyle, colour: str):
+    """The one pen of a run that is not selected, in every panel: thin, in its colour made to
+    keep the theme's contrast."""
+    return style.pen(style.visible(colour), 1.5)
+
+
 def finite_or_nan(a: np.ndarray) -> np.ndarray:
     """A float64 copy with ±inf replaced by NaN (drawn as gaps; inf would wreck auto-range)."""
     out = np.asarray(a, dtype=np.float64).copy()

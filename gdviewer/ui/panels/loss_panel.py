@@ -8,9 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
-from gdviewer.core.batching import steps_per_epoch
 from gdviewer.core.moment import Moment
-from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
+from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan, other_run_pen
 from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.readouts import number
 
@@ -96,8 +95,7 @@ class LossPanel(PanelWidget):
         if self.x_axis == "steps":
             return index
         if self.x_axis == "epochs":
-            c = s.runs[run].config
-            return index / steps_per_epoch(c.algorithm, c.batch_size, s.dataset.n)
+            return index / s.runs[run].config.steps_per_epoch(s.dataset.n)
         samples = s.runs[run].history.column("samples")
         i = np.floor(index).astype(np.int64)
         before = np.zeros(index.shape)
@@ -114,7 +112,7 @@ class LossPanel(PanelWidget):
         for i, run in enumerate(s.runs):
             if i != s.selected:
                 # unnamed: the runs are named in the surface's legend (a name each here overflows)
-                curve = pg.PlotDataItem(pen=self.style.pen(self.style.visible(run.colour), 1.5))
+                curve = pg.PlotDataItem(pen=other_run_pen(self.style, run.colour))
                 self.plot_item.addItem(curve)
                 self.other_curves.append((curve, Envelope(s.steps_of(i) + 1)))
         self.full_pen.restyle(color=self.style.visible(s.run.colour), scale=self.style.line_scale)

@@ -27,6 +27,7 @@ from gdviewer.ui.panels.common import (
     AdaptivePen,
     PanelWidget,
     SideLegend,
+    other_run_pen,
     style_axis,
     style_legend,
     style_text,
@@ -296,7 +297,7 @@ class SurfacePanel(PanelWidget):
         for i, run in enumerate(s.runs):
             if i == s.selected:
                 continue
-            path = pg.PlotDataItem(pen=self.style.pen(run.colour, 1.5))
+            path = pg.PlotDataItem(pen=other_run_pen(self.style, run.colour))
             point = pg.ScatterPlotItem(symbol="o", size=self.style.marker(10), pen=self.style.pen("k", 1),
                                        brush=pg.mkBrush(run.colour))
             self.plot_item.addItem(path)
