@@ -113,8 +113,9 @@ def test_every_algorithm_and_optimizer_is_valid(algorithm, optimizer):
 
 
 def test_valid_edge_values():
-    RunConfig(lr=1e-12, epochs=1, momentum=0.0, eps=1.0, init_w=1e12, init_b=-1e12).validate(2)
-    RunConfig(lr=1e6).validate()
+    for config, n in ((RunConfig(lr=1e-12, epochs=1, momentum=0.0, eps=1.0, init_w=1e12, init_b=-1e12), 2),
+                      (RunConfig(lr=1e6), None)):
+        assert config.validate(n) == config  # accepted as it is
 
 
 def test_whole_float_counts_are_usable(tmp_path):

@@ -66,9 +66,10 @@ def test_the_longest_allowed_run_is_accepted_and_one_more_epoch_is_not(algorithm
 
 
 def test_exactly_max_total_steps_is_accepted():
-    RunConfig(algorithm="stochastic", epochs=100).validate(100_000)  # 10,000,000 steps
-    RunConfig(algorithm="stochastic", epochs=1).validate(MAX_TOTAL_STEPS)
-    RunConfig(algorithm="minibatch", batch_size=10, epochs=1000).validate(100_000)
+    for config, n in ((RunConfig(algorithm="stochastic", epochs=100), 100_000),  # 10,000,000 steps
+                      (RunConfig(algorithm="stochastic", epochs=1), MAX_TOTAL_STEPS),
+                      (RunConfig(algorithm="minibatch", batch_size=10, epochs=1000), 100_000)):
+        assert config.total_steps(n) == MAX_TOTAL_STEPS and config.validate(n) == config
 
 
 def test_stochastic_1000_epochs_on_100_points_is_accepted():
@@ -88,7 +89,8 @@ def test_batch_runs_are_bounded_by_the_epoch_limit_and_the_work_limit():
 
 
 def test_without_a_data_size_the_step_limit_is_not_checked():
-    RunConfig(algorithm="stochastic", epochs=MAX_EPOCHS).validate()
+    config = RunConfig(algorithm="stochastic", epochs=MAX_EPOCHS)
+    assert config.validate() == config
 
 
 def test_the_trainer_refuses_a_run_over_the_limit():
