@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from gdviewer.core.budget import check_memory
 from gdviewer.core.config import DataConfig, RunConfig
@@ -22,12 +22,11 @@ from gdviewer.core.history import Chunk, History
 from gdviewer.core.moment import Moment, Run
 from gdviewer.core.run_names import follow_settings
 from gdviewer.core.run_status import FINAL_STATES, RunStatus
-from gdviewer.ui.background import start_in_thread, stop_thread
 from gdviewer.ui.memory import release_free_memory
+from gdviewer.ui.training_thread import TrainingThread
 
 if TYPE_CHECKING:
     from gdviewer.core.race import Race
-    from gdviewer.ui.worker import TrainingWorker
 
 #: Okabe–Ito: run colours that stay distinct with every common colour-vision deficiency.
 RUN_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#000000")
@@ -36,9 +35,6 @@ MAX_RUNS = 8
 #: Run states: the engine's vocabulary (``core/run_status.py``), named here for the window.
 READY, RUNNING, PAUSED = RunStatus.READY, RunStatus.RUNNING, RunStatus.PAUSED
 FINISHED, DIVERGED, STOPPED, FAILED = RunStatus.FINISHED, RunStatus.DIVERGED, RunStatus.STOPPED, RunStatus.FAILED
-
-#: How long closing or resetting waits for the worker thread (it stops within one step).
-STOP_TIMEOUT_MS = 2000
 
 
 class Session(QObject):
@@ -68,11 +64,10 @@ class Session(QObject):
         self.view_step: int | None = None  # None: show the live end; k: show the state after step k
         self.animating = False  # recording an animation: every panel shows only up to view_step
         self.speed = 0.0
-        self._race: Race | None = None
-        self._generation = 0  # of the current worker; signals of older ones are ignored
-        self._worker: TrainingWorker | None = None
-        self._thread: QThread | None = None
-        self._draining: list[QThread] = []
+        self._training = TrainingThread(self)  # the worker and its thread, while a race is on
+        self._training.chunks.connect(self._on_chunk)
+        self._training.finished.connect(self._on_finished)
+        self._training.failed.connect(self._on_failed)
 
     # --- the selected run ---------------------------------------------------------------
     @property
@@ -185,24 +180,8 @@ class Session(QObject):
     steps_per_epoch = property(lambda self: self.moment().steps_per_epoch)
     total_steps = property(lambda self: self.moment().total_steps)
     steps_done = property(lambda self: len(self.history))
-    live_params = property(lambda self: self.moment().live_params)
     shown_steps = property(lambda self: self.moment().shown_steps)
     params = property(lambda self: self.moment().params)
-
-    def steps_of(self, index: int) -> int:
-        return self.moment().steps_of(index)
-
-    def params_at(self, k: int) -> tuple[float, float]:
-        return self.moment().params_at(k)
-
-    def shown_steps_of(self, index: int) -> int:
-        return self.moment().shown_steps_of(index)
-
-    def params_of(self, index: int) -> tuple[float, float]:
-        return self.moment().params_of(index)
-
-    def shown_batch(self) -> np.ndarray:
-        return self.moment().shown_batch()
 
     def set_view_step(self, k: int | None) -> None:
         """Show the state after step k (None or the live end: follow the run)."""
@@ -223,7 +202,7 @@ class Session(QObject):
     @property
     def is_live(self) -> bool:
         """True while a run has started and has not ended (running or paused mid-run)."""
-        return self.state in (RUNNING, PAUSED) and (self._worker is not None or self.steps_done > 0)
+        return self.state in (RUNNING, PAUSED) and (self._training.active or self.steps_done > 0)
 
     # --- changing what is trained -----------------------------------------------------
     def set_run_config(self, config: RunConfig) -> bool:
@@ -288,15 +267,15 @@ class Session(QObject):
         self.set_view_step(None)  # play resumes from the live end
         if self.state in FINAL_STATES:
             self.reset()
-        if self._worker is None:
+        if not self._training.active:
             self._start(paused=False)
         else:
-            self._worker.set_paused(False)
+            self._training.set_paused(False)
         self._set_state(RUNNING)
 
     def pause(self) -> None:
-        if self._worker is not None and self.state == RUNNING:
-            self._worker.set_paused(True)
+        if self._training.active and self.state == RUNNING:
+            self._training.set_paused(True)
             self._set_state(PAUSED)
 
     def toggle_play(self) -> None:
@@ -310,25 +289,24 @@ class Session(QObject):
         if self.state in FINAL_STATES:
             return
         self.set_view_step(None)
-        if self._worker is None:
+        if not self._training.active:
             self._start(paused=True)
-        assert self._worker is not None
-        self._worker.set_paused(True)
-        self._worker.request_steps(n)
+        self._training.set_paused(True)
+        self._training.request_steps(n)
         self._set_state(PAUSED)
 
     def step_epoch(self) -> None:
         """Run every run to the end of its current epoch (a whole epoch from a boundary)."""
-        if self._race is not None:
-            self.step(max(1, self._race.steps_to_next_epoch()))
+        race = self._training.race
+        if race is not None:
+            self.step(max(1, race.steps_to_next_epoch()))
             return
         self.step(sum(run.config.steps_per_epoch(self.dataset.n) for run in self.runs))
 
     def set_speed(self, steps_per_second: float) -> None:
         """Steps per second; 0 means as fast as possible."""
         self.speed = max(0.0, float(steps_per_second))
-        if self._worker is not None:
-            self._worker.set_speed(self.speed * len(self.runs))  # the speed is each run's
+        self._training.set_speed(self.speed * len(self.runs))  # the speed is each run's
 
     def reset(self) -> None:
         """Stop the race and clear every run's history; Play starts again from the start points."""
@@ -343,14 +321,11 @@ class Session(QObject):
     def shutdown(self) -> bool:
         """Stop the worker and its thread (for closing the window); True if all stopped."""
         self._stop_worker()
-        for thread in self._draining:
-            thread.wait(STOP_TIMEOUT_MS)
-        self._draining = [t for t in self._draining if t.isRunning()]
-        return not self._draining
+        return self._training.shutdown()
 
     @property
     def thread_running(self) -> bool:
-        return (self._thread is not None and self._thread.isRunning()) or any(t.isRunning() for t in self._draining)
+        return self._training.running
 
     # --- the worker -------------------------------------------------------------------
     def _start(self, paused: bool) -> None:
@@ -358,57 +333,35 @@ class Session(QObject):
         # if it is still loading, this waits for it
         from gdviewer.core.race import Race
         from gdviewer.core.trainer import Trainer
-        from gdviewer.ui.worker import TrainingWorker
 
         trainers = [Trainer(self.dataset, run.config, self.surface) for run in self.runs]
         for run, trainer in zip(self.runs, trainers, strict=True):
             run.clear()
             run.history = trainer.new_history()
             run.status = RUNNING
-        race = Race(trainers, self.clock)
-        self._race = race
-        self._generation += 1
-        worker = TrainingWorker(race, paused=paused, speed=self.speed * len(self.runs), generation=self._generation)
-        worker.chunk_ready.connect(self._on_chunk)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        self._worker = worker
-        self._thread = start_in_thread(worker, "gdviewer-training")
+        self._training.start(Race(trainers, self.clock), paused, self.speed * len(self.runs))
 
-    def _stop_worker(self) -> None:
-        worker, thread = self._worker, self._thread
-        self._worker = self._thread = None
-        race, self._race = self._race, None
-        if worker is None or thread is None:
-            return
-        worker.request_stop()
-        if not stop_thread(thread, worker, STOP_TIMEOUT_MS):
-            self._draining.append(thread)  # (stop_thread keeps it alive; this is for thread_running)
+    def _stop_worker(self) -> Race | None:
+        """Stop training; each run still running keeps its trainer's final or paused state."""
+        race = self._training.stop()
         if race is not None:
             for run, trainer in zip(self.runs, race.trainers, strict=False):
                 if run.status == RUNNING:
                     run.status = trainer.status.value if trainer.status.is_final else PAUSED
                     run.message = trainer.message
+        return race
 
-    def _is_current(self, generation: int) -> bool:
-        return self._worker is not None and generation == self._generation
-
-    @Slot(int, object)
-    def _on_chunk(self, generation: int, chunks: dict[int, Chunk]) -> None:
-        if not self._is_current(generation):
-            return  # a late chunk of a race that was reset
+    @Slot(object)
+    def _on_chunk(self, chunks: dict[int, Chunk]) -> None:
         for index, chunk in chunks.items():
             run = self.runs[index]
             run.history.append(chunk)
             run.current_batch = chunk.batch_indices
         self.history_grew.emit()
 
-    @Slot(int, str, str)
-    def _on_finished(self, generation: int, status: str, message: str) -> None:
-        if not self._is_current(generation):
-            return
-        race = self._race
-        self._stop_worker()
+    @Slot(str, str)
+    def _on_finished(self, status: str, message: str) -> None:
+        race = self._stop_worker()
         if race is not None:
             for run, trainer in zip(self.runs, race.trainers, strict=True):
                 run.status, run.message = trainer.status.value, trainer.message
@@ -422,10 +375,8 @@ class Session(QObject):
             self.message = f"All {len(self.runs)} runs finished."
         self._set_state(status)
 
-    @Slot(int, str, str)
-    def _on_failed(self, generation: int, message: str, details: str) -> None:
-        if not self._is_current(generation):
-            return
+    @Slot(str, str)
+    def _on_failed(self, message: str, details: str) -> None:
         self._stop_worker()
         for run in self.runs:
             run.status = FAILED

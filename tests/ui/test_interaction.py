@@ -154,7 +154,7 @@ def test_closing_mid_run_stops_the_thread_fast(qtbot, window):
     window.apply_run_config(window.session.run_config.with_changes(algorithm="stochastic", lr=0.001, epochs=1000))
     window.session.play()
     qtbot.waitUntil(lambda: window.session.steps_done > 100)
-    thread = window.session._thread
+    thread = window.session._training._thread
     assert thread is not None and thread.isRunning()
     window.close()  # returns only after the thread has stopped (or the bounded wait gave up)
     assert not thread.isRunning()

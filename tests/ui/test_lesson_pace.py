@@ -40,6 +40,6 @@ def test_with_several_runs_the_speed_is_per_run(qtbot, window):
     window.session.add_run()
     assert window.playback.label.toolTip() == "20 steps/s per run"
     window.session.play()
-    qtbot.waitUntil(lambda: window.session._worker is not None, timeout=5000)
-    assert window.session._worker._speed == 60  # three runs, 20 steps a second each
+    qtbot.waitUntil(lambda: window.session._training.active, timeout=5000)
+    assert window.session._training._worker._speed == 60  # three runs, 20 steps a second each
     window.session.pause()

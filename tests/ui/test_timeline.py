@@ -64,7 +64,7 @@ def test_play_resumes_from_the_live_end(qtbot, window):
     s.step_epoch()
     qtbot.waitUntil(lambda: s.steps_done == 100)
     s.set_view_step(10)
-    assert s.state == PAUSED and s.params == s.params_at(10)
+    assert s.state == PAUSED and s.params == s.moment().params_at(10)
     s.play()
     assert s.view_step is None and s.state == RUNNING
     qtbot.waitUntil(lambda: s.steps_done > 100)
@@ -84,7 +84,7 @@ def test_shuffled_steps_are_replayed_with_the_samples_they_used(qtbot, window):
         used[k] = s.current_batch.copy()
     for k, idx in used.items():
         s.set_view_step(k)
-        np.testing.assert_array_equal(s.shown_batch(), idx)
+        np.testing.assert_array_equal(s.moment().shown_batch(), idx)
     # and the engine agrees with its own schedule
     trainer = Trainer(s.dataset, s.run_config)
     for k in range(1, 13):
