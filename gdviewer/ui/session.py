@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gdviewer.core.budget import check_memory
@@ -69,14 +68,10 @@ class Session(QObject):
         self._training.finished.connect(self._on_finished)
         self._training.failed.connect(self._on_failed)
 
-    # --- the selected run ---------------------------------------------------------------
-    @property
-    def run(self) -> Run:
-        return self.runs[self.selected]
-
-    @property
-    def run_config(self) -> RunConfig:
-        return self.run.config
+    # --- the selected run (as the Moment says) ---------------------------------------------
+    run = property(lambda self: self.moment().run)
+    run_config = property(lambda self: self.moment().run_config)
+    current_batch = property(lambda self: self.moment().current_batch)
 
     @property
     def history(self) -> History:
@@ -85,10 +80,6 @@ class Session(QObject):
     @history.setter
     def history(self, history: History) -> None:
         self.run.history = history
-
-    @property
-    def current_batch(self) -> np.ndarray:
-        return self.run.current_batch
 
     # --- the run list --------------------------------------------------------------------
     def _next_colour(self) -> str:
