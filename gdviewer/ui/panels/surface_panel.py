@@ -374,7 +374,7 @@ class SurfacePanel(PanelWidget):
         diverged = s.run.status == RunStatus.DIVERGED
         if diverged:  # pinned to the step where it diverged, wherever the timeline shows
             last = len(h)
-            dws, dbs = path_points(h, last)
+            dws, dbs = (ws, bs) if n == last else path_points(h, last)  # live: the path just made
             w_div, b_div = (float(dws[-1]), float(dbs[-1])) if dws.size else (w_now, b_now)
             self.diverged_marker.setData([w_div], [b_div])
             config = s.run_config
