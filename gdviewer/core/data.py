@@ -240,10 +240,26 @@ def _delimiter_of(line: str) -> str | None:
     return next((d for d in _DELIMITERS if d in line), None)
 
 
+def csv_columns(path: str | Path, limit: int = 65536) -> tuple[list[str], list[int]]:
+    """The column names and the numeric columns of a CSV file from one read of its head (the
+    column chooser needs both; reading the file twice on the GUI thread was work done twice)."""
+    rows = _head_rows(path, limit)
+    return _column_names(rows), _numeric_columns(rows)
+
+
 def peek_columns(path: str | Path, limit: int = 65536) -> list[str]:
     """Names of the columns of a CSV file from its first line (header names, or "column 1",
     "column 2", … when the first row is numbers); [] if it cannot be read."""
-    rows = _head_rows(path, limit)
+    return _column_names(_head_rows(path, limit))
+
+
+def numeric_columns(path: str | Path, limit: int = 65536) -> list[int]:
+    """Indices of the columns whose first data row holds numbers (a text column such as a
+    student's name is not offered as x or y by default); [] if the file cannot be read."""
+    return _numeric_columns(_head_rows(path, limit))
+
+
+def _column_names(rows: list[str]) -> list[str]:
     if not rows:
         return []
     cells = [c.strip() for c in _split(rows[0], _delimiter_of(rows[0]))]
@@ -252,10 +268,7 @@ def peek_columns(path: str | Path, limit: int = 65536) -> list[str]:
     return [bounded_name(c) or f"column {i + 1}" for i, c in enumerate(cells[:MAX_COLUMNS])]
 
 
-def numeric_columns(path: str | Path, limit: int = 65536) -> list[int]:
-    """Indices of the columns whose first data row holds numbers (a text column such as a
-    student's name is not offered as x or y by default); [] if the file cannot be read."""
-    rows = _head_rows(path, limit)
+def _numeric_columns(rows: list[str]) -> list[int]:
     if not rows:
         return []
     delimiter = _delimiter_of(rows[0])

@@ -22,7 +22,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMenu, QWidget
 
 from gdviewer.core.config import ALGORITHM_LABELS, DataConfig
-from gdviewer.core.data import Dataset, numeric_columns, peek_columns
+from gdviewer.core.data import Dataset, csv_columns
 from gdviewer.core.errors import ConfigError, DataError
 from gdviewer.core.session_file import RunSpec, SessionSpec, load_session, save_session
 from gdviewer.core.surface import proposed_learning_rate
@@ -343,8 +343,7 @@ class Document(QObject):
 
     # --- data files, loaded in the background ------------------------------------------
     def _start_loading(self, path: Path) -> bool:
-        columns = peek_columns(path)
-        numeric = numeric_columns(path)
+        columns, numeric = csv_columns(path)
         x_column, y_column = (numeric[0], numeric[1]) if len(numeric) >= 2 else (0, 1)
         if len(columns) > 2:
             chosen = self.questions.choose_columns(path.name, columns, (x_column, y_column))

@@ -3,7 +3,7 @@ carry the header's names, and the legend promises no true line the data do not h
 
 from __future__ import annotations
 
-from gdviewer.core.data import numeric_columns
+from gdviewer.core.data import csv_columns, numeric_columns
 
 CLASS = "student,hours,score\nAda,1.5,52\nBen,3,61\nCai,4.5,70\nDee,6,83\n"
 
@@ -20,6 +20,7 @@ def test_the_first_two_numeric_columns_are_proposed(tmp_path):
     assert numeric_columns(tmp_path / "plain.csv") == [0, 1]
     (tmp_path / "semi.csv").write_text("name;x;y\nA;1,5;2,5\n")
     assert numeric_columns(tmp_path / "semi.csv") == [1, 2]
+    assert csv_columns(path) == (["student", "hours", "score"], [1, 2])  # both from one read
 
 
 def test_a_class_csv_loads_with_named_axes_and_no_true_line(qtbot, window, tmp_path):
