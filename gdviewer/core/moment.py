@@ -123,6 +123,17 @@ class Moment:
         return replay.same_moment(self.clock, self.shown_steps, (sel.history, sel.config),
                                   (run.history, run.config), self.dataset.n)
 
+    def epoch_of(self, index: int) -> int:
+        """The epoch (from 1; 0 before the first step) run ``index`` is in at the moment shown,
+        as the trainer recorded it."""
+        k = self.shown_steps_of(index)
+        return int(self.runs[index].history.column("epoch")[k - 1]) + 1 if k else 0
+
+    @property
+    def shown_epoch(self) -> int:
+        """The selected run's epoch at the step shown."""
+        return self.epoch_of(self.selected)
+
     def params_of(self, index: int) -> tuple[float, float]:
         """(w, b) of run ``index`` at the moment shown."""
         return replay.params_at(self.runs[index].history, self.shown_steps_of(index))

@@ -75,14 +75,13 @@ class StatusLine:
 
     def update(self, session: Session) -> None:
         """The shown step's numbers."""
-        s = session
+        s = session.moment()
         n = s.shown_steps
-        spe = s.steps_per_epoch
-        epoch = min(n // spe + (1 if n % spe else 0), s.run_config.epochs) if n else 0
+        epoch = s.shown_epoch
         w, b = s.params
         loss = float(s.surface.loss(w, b)) if math.isfinite(w) and math.isfinite(b) else math.inf
         lab = self.labels
-        self.show_state(s)
+        self.show_state(session)
         lab["epoch"].setText(f"Epoch {epoch}/{s.run_config.epochs}")
         lab["step"].setText(f"Step {n:,}/{s.total_steps:,}")
         lab["loss"].setText(f"Loss {loss:.5g}")

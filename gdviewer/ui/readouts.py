@@ -108,7 +108,7 @@ def run_values(moment: Moment, index: int, loss_of: Callable[[float, float], flo
     values = {
         "method": method,
         "lr": f"{c.lr:g}",
-        "epoch": f"{int(h.column('epoch')[k - 1]) + 1 if k else 0}/{c.epochs}",  # no spaces: narrow columns
+        "epoch": f"{moment.epoch_of(index)}/{c.epochs}",  # no spaces: narrow columns
         "step": f"{k:,}/{total:,}",
         "samples": f"{int(h.column('samples')[k - 1]) if k else 0:,}",
         "w": Number(w),

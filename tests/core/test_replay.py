@@ -66,3 +66,19 @@ def test_the_batch_of_a_past_step_is_the_one_the_trainer_used():
         trainer.step()
         np.testing.assert_array_equal(batch_of_step(MINI, DATA.n, k), trainer.last_batch_indices())
     assert batch_of_step(MINI, DATA.n, 0).size == 0
+
+
+def test_the_epoch_shown_is_the_recorded_one_for_every_run():
+    """Timeline, status line and readouts read the epoch from one place: the trainer's record."""
+    from gdviewer.core.moment import Moment, Run
+
+    runs = []
+    for config in (BATCH, SGD):
+        run = Run(config, config.algorithm, "#000000")
+        run.history, _ = train(DATA, config)
+        runs.append(run)
+    for view_step, expected in ((None, (5, 5)), (0, (0, 0)), (3, (3, 3)), (1, (1, 1))):
+        moment = Moment(DATA, DataConfig(), tuple(runs), 0, "epoch", view_step, False, "finished", 0.0)
+        assert (moment.shown_epoch, moment.epoch_of(1)) == expected
+    sgd_first = Moment(DATA, DataConfig(), tuple(runs), 1, "epoch", 150, False, "finished", 0.0)
+    assert sgd_first.shown_epoch == 2 and sgd_first.epoch_of(0) == 1  # step 150 of SGD: epoch 2

@@ -47,9 +47,8 @@ class Timeline(QWidget):
             self.slider.setValue(s.shown_steps)
         finally:
             self._syncing = False
-        spe = s.steps_per_epoch
         k = s.shown_steps
-        epoch = (k - 1) // spe + 1 if k else 0
+        epoch = s.moment().shown_epoch
         where = "live" if s.view_step is None else "replay"
         self.label.set_texts(f"step {k:,} of {n:,} · epoch {epoch} ({where})",
                              f"step {k:,}/{n:,} · epoch {epoch}", f"step {k:,}/{n:,}")
