@@ -86,7 +86,7 @@ class Moment:
 
     @property
     def total_steps(self) -> int:
-        return self.steps_per_epoch * self.run_config.epochs
+        return self.run_config.total_steps(self.dataset.n)
 
     @property
     def steps_done(self) -> int:

@@ -61,6 +61,8 @@ ROWS = (
 )
 
 
+METHOD_ROW = [r.key for r in ROWS].index("method")
+
 #: The method row's short names (the column header carries the run's full name).
 SHORT_METHODS = {"batch": "Batch GD", "stochastic": "SGD", "minibatch": "Mini-batch"}
 
@@ -223,11 +225,11 @@ class ReadoutTable(QWidget):
         text in their tooltips), so a long optimiser name does not push the numbers away."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
+        method_cap = metrics.horizontalAdvance("Mini-batch 100")  # the short method shows whole
         for j, column in enumerate(self._items):
-            method_cap = metrics.horizontalAdvance("Mini-batch 100")  # the short method shows whole
-            width = max(header.minimumSectionSize(),
-                        *(min(metrics.horizontalAdvance(item.text()), method_cap if row.key == "method" else 10**6)
-                          + CELL_PADDING for row, item in zip(ROWS, column, strict=True)))
+            widths = [metrics.horizontalAdvance(item.text()) for item in column]
+            widths[METHOD_ROW] = min(widths[METHOD_ROW], method_cap)
+            width = max(header.minimumSectionSize(), max(widths) + CELL_PADDING)
             if force or header.sectionSize(j) != width:
                 header.resizeSection(j, width)
 

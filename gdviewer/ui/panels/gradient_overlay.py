@@ -104,7 +104,7 @@ class GradientOverlay:
         gb = (float(h.column("dw")[n - 1]), float(h.column("db")[n - 1]))
         gf = self.moment.surface.gradient(w0, b0) if math.isfinite(w0) and math.isfinite(b0) else (math.nan,) * 2
         self.origin, self.batch_gradient, self.full_gradient = (w0, b0), gb, (float(gf[0]), float(gf[1]))
-        if self.show_arrows and self.moment.run.status != "diverged":  # no scale means anything there
+        if self.show_arrows and self.moment.run.status != RunStatus.DIVERGED:  # no scale means anything there
             self._draw_arrows()
         else:
             self._hide_arrows()
