@@ -146,27 +146,27 @@ class DataPanel(PanelWidget):
                 item.setData(self._x_ends, ow * self._x_ends + ob)
             else:
                 item.setData([], [])
-        w, b = self.moment.params
+        w, b = s.params
         if math.isfinite(w) and math.isfinite(b):
             self.fit_line.setData(self._x_ends, w * self._x_ends + b)
             self.equation.setText(f"ŷ = {w:.4g}·x {'+' if b >= 0 else '−'} {abs(b):.4g}")
         else:
             self.fit_line.setData([], [])
             self.equation.setText("ŷ: parameters are not finite (the run diverged)")
-        idx = self.moment.shown_batch()
-        idx = idx[idx < self.moment.dataset.n]  # never index past the points (defensive)
-        ds = self.moment.dataset
+        idx = s.shown_batch()
+        idx = idx[idx < s.dataset.n]  # never index past the points (defensive)
+        ds = s.dataset
         full_batch = idx.size >= ds.n  # every sample: circling them all would hide the data
         config = s.run_config
         every_sample = config.algorithm == "batch" or (config.algorithm == "minibatch" and config.batch_size >= ds.n)
         self._in_legend(self.batch, "this step's samples", not every_sample)  # batch GD circles nothing
-        if idx.size == 0 or self.moment.shown_steps == 0 or full_batch:
+        if idx.size == 0 or s.shown_steps == 0 or full_batch:
             self.batch.setData([], [])
         else:
             if idx.size > MAX_SCATTER_POINTS:
                 idx = idx[:: math.ceil(idx.size / MAX_SCATTER_POINTS)]
             self.batch.setData(ds.x[idx], ds.y[idx])
-        n = self.moment.shown_steps
+        n = s.shown_steps
         if not n:
             self.readout.setText(f"{ds.n:,} samples · press Play to train")
         elif full_batch:

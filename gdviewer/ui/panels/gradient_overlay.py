@@ -88,8 +88,9 @@ class GradientOverlay:
             self.labels[key].hide()
 
     def update(self) -> None:
-        h = self.moment.history
-        n = self.moment.shown_steps
+        s = self.moment  # one snapshot for the whole update
+        h = s.history
+        n = s.shown_steps
         if n == 0:
             self.batch_gradient = self.full_gradient = self.origin = None
             self._hide_arrows()
@@ -102,9 +103,9 @@ class GradientOverlay:
         else:
             w0, b0 = float(h.column("w")[n - 2]), float(h.column("b")[n - 2])
         gb = (float(h.column("dw")[n - 1]), float(h.column("db")[n - 1]))
-        gf = self.moment.surface.gradient(w0, b0) if math.isfinite(w0) and math.isfinite(b0) else (math.nan,) * 2
+        gf = s.surface.gradient(w0, b0) if math.isfinite(w0) and math.isfinite(b0) else (math.nan,) * 2
         self.origin, self.batch_gradient, self.full_gradient = (w0, b0), gb, (float(gf[0]), float(gf[1]))
-        if self.show_arrows and self.moment.run.status != RunStatus.DIVERGED:  # no scale means anything there
+        if self.show_arrows and s.run.status != RunStatus.DIVERGED:  # no scale means anything there
             self._draw_arrows()
         else:
             self._hide_arrows()
@@ -121,8 +122,9 @@ class GradientOverlay:
         # one scale per run, set by the full gradient at its start: arrows shrink as the run
         # approaches the optimum (where the gradient vanishes), and a noisy batch gradient
         # shows up longer than the full one
-        h = self.moment.history
-        start = self.moment.surface.gradient(h.initial_w, h.initial_b)
+        s = self.moment
+        h = s.history
+        start = s.surface.gradient(h.initial_w, h.initial_b)
         reference = max(math.hypot(*start), 1e-12)
         size = min(v1 - v0, u1 - u0)
         scale = min(ARROW_FRACTION * size / reference, 2 * ARROW_FRACTION * size / max(norms))

@@ -189,9 +189,10 @@ class SurfacePanel(PanelWidget):
         """New data set or start point: frame the optimum and the start, redraw everything."""
         if not self._equal_chosen:
             self.set_equal_scale(self.moment.surface.equal_scale_fits)
-        w_opt, b_opt = self.moment.surface.optimum
+        s = self.moment
+        w_opt, b_opt = s.surface.optimum
         self.optimum.setData([w_opt], [b_opt])
-        self.frame([(w_opt, b_opt), (self.moment.history.initial_w, self.moment.history.initial_b)])
+        self.frame([(w_opt, b_opt), (s.history.initial_w, s.history.initial_b)])
         self.recompute_surface()
         self._regrid.stop()  # done just now; the range change need not trigger it again
         self._hover_caption()
