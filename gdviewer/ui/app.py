@@ -95,6 +95,8 @@ def _start_up(window, spec, file: str | None, run: bool, tour_step: int | None, 
     """What happens once the window is up, in this order: the offer to restore a session
     lost in a crash (before anything could overwrite its recovery file), the preset, session
     or data file asked for, training (--run), then the tour, once no dialog is open."""
+    from gdviewer.ui.document import is_session_file
+
     restored = window.autosave.offer()
     if restored and (spec is not None or file is not None):
         asked = Path(file).name if file is not None else spec.name or "the session asked for"
@@ -103,13 +105,8 @@ def _start_up(window, spec, file: str | None, run: bool, tour_step: int | None, 
     elif spec is not None:
         window.document.apply_spec(spec)
     elif file is not None:
-        if run and Path(file).suffix.lower() != ".json":  # data load in the background: train after
-            def play_once_loaded(ok: bool) -> None:
-                window.document.data_loaded.disconnect(play_once_loaded)
-                if ok:
-                    window.session.play()
-
-            window.document.data_loaded.connect(play_once_loaded)
+        if run and not is_session_file(file):  # data load in the background: train after
+            window.document.after_data_loaded(lambda ok: window.session.play() if ok else None)
             run = False
         window.document.open_path(file)
     if run and not restored:
@@ -183,6 +180,7 @@ def run_app(argv: Sequence[str]) -> int:
     from gdviewer.core.errors import DataError
     from gdviewer.core.session_file import load_session
     from gdviewer.presets import load_presets
+    from gdviewer.ui.document import is_session_file
     from gdviewer.ui.theme import apply_plot_theme
 
     apply_plot_theme()
@@ -278,12 +276,8 @@ def run_app(argv: Sequence[str]) -> int:
                     QTimer.singleShot(150, finish_screenshot)
 
             window.session.state_changed.connect(on_state)
-        elif args.file is not None and Path(args.file).suffix.lower() != ".json":
-            def on_loaded(_ok: bool) -> None:  # a data file loads in the background: wait for it
-                window.document.data_loaded.disconnect(on_loaded)
-                QTimer.singleShot(400, finish_screenshot)
-
-            window.document.data_loaded.connect(on_loaded)
+        elif args.file is not None and not is_session_file(args.file):  # loads in the background: wait
+            window.document.after_data_loaded(lambda _ok: QTimer.singleShot(400, finish_screenshot))
         else:
             QTimer.singleShot(400, finish_screenshot)
 

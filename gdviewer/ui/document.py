@@ -66,6 +66,11 @@ class ReplaceSession(QUndoCommand):
         self._apply(*self.before)
 
 
+def is_session_file(path: str | Path) -> bool:
+    """A session (.json) opens at once; anything else is data, loaded in the background."""
+    return Path(path).suffix.lower() == ".json"
+
+
 def window_title(path: Path | None, data_name: str | None = None) -> str:
     """``lesson.json[*] — gdviewer`` (Qt shows ``*`` in place of ``[*]`` when modified);
     data from a file is named too: ``untitled[*] · points.csv — gdviewer``."""
@@ -269,7 +274,7 @@ class Document(QObject):
         Returns False when it is already clear that nothing will change.
         """
         path = Path(path)
-        if path.suffix.lower() != ".json":
+        if not is_session_file(path):
             return self._start_loading(path)
         before = self.state()
         try:
@@ -342,6 +347,15 @@ class Document(QObject):
         self.open_path(path)
 
     # --- data files, loaded in the background ------------------------------------------
+    def after_data_loaded(self, slot: Callable[[bool], None]) -> None:
+        """Call ``slot(ok)`` once, when the data file being loaded has loaded (or failed)."""
+
+        def once(ok: bool) -> None:
+            self.data_loaded.disconnect(once)
+            slot(ok)
+
+        self.data_loaded.connect(once)
+
     def _start_loading(self, path: Path) -> bool:
         columns, numeric = csv_columns(path)
         x_column, y_column = (numeric[0], numeric[1]) if len(numeric) >= 2 else (0, 1)
