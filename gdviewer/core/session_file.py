@@ -18,11 +18,11 @@ from gdviewer.core.atomic_write import write_atomically
 from gdviewer.core.config import CLOCKS, DataConfig, RunConfig
 from gdviewer.core.errors import ConfigError, DataError
 from gdviewer.core.input_files import SESSION_LIMIT_BYTES, read_limited
+from gdviewer.core.roster import MAX_RUNS
 from gdviewer.core.text_limits import DESCRIPTION_CHARS, bounded, bounded_name
 
 FORMAT = "gdviewer-session"
 VERSION = 2
-MAX_RUNS = 8
 _HEX = set("0123456789abcdefABCDEF")
 
 

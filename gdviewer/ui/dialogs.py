@@ -61,7 +61,7 @@ class Dialogs:
             return
         lr = float(f"{lr:.4g}")
         try:
-            self.session.add_run(self.session.run_config.with_changes(lr=lr), name=f"lr {lr:g}")
+            self.session.roster.add(self.session.run_config.with_changes(lr=lr), name=f"lr {lr:g}")
         except ConfigError as exc:
             self.say(str(exc), 6000)
             return

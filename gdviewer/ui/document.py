@@ -148,12 +148,12 @@ class Document(QObject):
         if spec.points is not None:
             xs, ys, source = spec.points
             dataset = Dataset.from_arrays(np.asarray(xs), np.asarray(ys), source=source)
-            s.set_runs([(r.config, r.name, r.colour) for r in runs[:1]], spec.clock)
+            s.roster.replace([(r.config, r.name, r.colour) for r in runs[:1]], spec.clock)
             s.set_dataset(dataset)
         else:
             s.load(spec.data, runs[0].config)
         if len(runs) > 1 or runs[0].name or runs[0].colour or spec.clock != "epoch":
-            s.set_runs([(r.config, r.name, r.colour) for r in runs], spec.clock)
+            s.roster.replace([(r.config, r.name, r.colour) for r in runs], spec.clock)
         if len(runs) > 1:  # compare runs on the axis they race on
             p.loss_panel.set_x_axis({"epoch": "epochs", "step": "steps", "samples": "samples"}[spec.clock])
         view = spec.view
@@ -163,7 +163,7 @@ class Document(QObject):
             p.loss_panel.set_log_scale(view["loss_log"])
         selected = view.get("selected_run")
         if isinstance(selected, int) and not isinstance(selected, bool) and 0 <= selected < len(s.runs):
-            s.select_run(selected)
+            s.roster.select(selected)
         if spec.points is not None:
             p.data_controls.set_config(spec.data, source=spec.points[2], n=s.dataset.n)
         else:
@@ -421,8 +421,8 @@ class Document(QObject):
                 changed.append((run.config, run.name, run.colour))
         if said:
             selected = s.selected
-            s.set_runs(changed, s.clock)
-            s.select_run(selected)
+            s.roster.replace(changed, s.clock)
+            s.roster.select(selected)
             self.parts.run_controls.set_config(s.run_config)
             self.parts.run_controls.refresh_hint()
         return said

@@ -13,23 +13,20 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from gdviewer.core.budget import check_memory
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
-from gdviewer.core.errors import ConfigError
 from gdviewer.core.history import Chunk, History
 from gdviewer.core.moment import Moment, Run
+from gdviewer.core.roster import RUN_COLOURS
 from gdviewer.core.run_names import follow_settings
 from gdviewer.core.run_status import FINAL_STATES, RunStatus
 from gdviewer.ui.memory import release_free_memory
+from gdviewer.ui.roster import Roster
 from gdviewer.ui.training_thread import TrainingThread
 
 if TYPE_CHECKING:
     from gdviewer.core.race import Race
 
-#: Okabe–Ito: run colours that stay distinct with every common colour-vision deficiency.
-RUN_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#000000")
-MAX_RUNS = 8
 
 #: Run states: the engine's vocabulary (``core/run_status.py``), named here for the window.
 READY, RUNNING, PAUSED = RunStatus.READY, RunStatus.RUNNING, RunStatus.PAUSED
@@ -63,6 +60,7 @@ class Session(QObject):
         self.view_step: int | None = None  # None: show the live end; k: show the state after step k
         self.animating = False  # recording an animation: every panel shows only up to view_step
         self.speed = 0.0
+        self.roster = Roster(self)  # adding, removing, selecting runs
         self._training = TrainingThread(self)  # the worker and its thread, while a race is on
         self._training.chunks.connect(self._on_chunk)
         self._training.finished.connect(self._on_finished)
@@ -80,87 +78,6 @@ class Session(QObject):
     @history.setter
     def history(self, history: History) -> None:
         self.run.history = history
-
-    # --- the run list --------------------------------------------------------------------
-    def _next_colour(self) -> str:
-        used = {r.colour for r in self.runs}
-        return next((c for c in RUN_COLOURS if c not in used), RUN_COLOURS[len(self.runs) % len(RUN_COLOURS)])
-
-    def add_run(self, config: RunConfig | None = None, name: str | None = None, colour: str | None = None) -> int:
-        """Add a run (a copy of the selected one's settings by default); resets the race."""
-        if len(self.runs) >= MAX_RUNS:
-            raise ConfigError("runs", f"at most {MAX_RUNS} runs race at once")
-        config = (config or self.run_config).validate(self.dataset.n)
-        self._check_memory([r.config for r in self.runs] + [config])
-        self._stop_worker()
-        index = len(self.runs)
-        self.runs.append(Run(config, name or f"Run {index + 1}", colour or self._next_colour()))
-        self.selected = index
-        self.runs_changed.emit()
-        self.reset()
-        return index
-
-    def duplicate_run(self, index: int) -> int:
-        source = self.runs[index]
-        return self.add_run(source.config, f"{source.name} (copy)")
-
-    def remove_run(self, index: int) -> None:
-        """Remove a run; the last one stays (there is always one run)."""
-        if len(self.runs) <= 1 or not 0 <= index < len(self.runs):
-            return
-        self._stop_worker()
-        del self.runs[index]
-        self.selected = min(self.selected if self.selected < index else max(self.selected - 1, 0),
-                            len(self.runs) - 1)
-        self.runs_changed.emit()
-        self.reset()
-
-    def rename_run(self, index: int, name: str) -> None:
-        name = " ".join(str(name).split())[:60]
-        if name and name != self.runs[index].name:
-            self.runs[index].name = name
-            self.runs[index].typed_name = True
-            self.runs_changed.emit()
-
-    def set_run_colour(self, index: int, colour: str) -> None:
-        self.runs[index].colour = colour
-        self.runs_changed.emit()
-
-    def select_run(self, index: int) -> None:
-        if 0 <= index < len(self.runs) and index != self.selected:
-            self.selected = index
-            self.view_step = None  # a step number means something else in another run
-            self.runs_changed.emit()
-            self.view_changed.emit()
-
-    def set_clock(self, clock: str) -> None:
-        from gdviewer.core.race import CLOCKS
-
-        if clock not in CLOCKS:
-            raise ConfigError("clock", f"must be one of {', '.join(CLOCKS)}, got {clock!r}")
-        if clock != self.clock:
-            self.clock = clock
-            self.reset()
-
-    def _check_memory(self, configs: list[RunConfig]) -> None:
-        """All runs' histories together within the memory budget (ConfigError says what fits)."""
-        n = self.dataset.n
-        check_memory([c.total_steps(n) for c in configs], [c.epochs for c in configs])
-
-    def set_runs(self, runs: list[tuple[RunConfig, str, str]], clock: str = "epoch") -> None:
-        """Replace all runs (a preset or a session file); checked before anything changes."""
-        if not 1 <= len(runs) <= MAX_RUNS:
-            raise ConfigError("runs", f"between 1 and {MAX_RUNS} runs, got {len(runs)}")
-        for config, _name, _colour in runs:
-            config.validate(self.dataset.n)
-        self._check_memory([config for config, _name, _colour in runs])
-        self._stop_worker()
-        self.runs = [Run(c, name or f"Run {i + 1}", colour or RUN_COLOURS[i % len(RUN_COLOURS)])
-                     for i, (c, name, colour) in enumerate(runs)]
-        self.selected = 0
-        self.clock = clock
-        self.runs_changed.emit()
-        self.reset()
 
     # --- derived facts: what a Moment says ------------------------------------------------
     def moment(self) -> Moment:
@@ -200,10 +117,10 @@ class Session(QObject):
         """Use ``config`` for the selected run; resets the race if it changed. Raises
         ConfigError (and changes nothing) if invalid."""
         config.validate(self.dataset.n)
-        self._check_memory([config if i == self.selected else r.config for i, r in enumerate(self.runs)])
+        self.roster.check_memory([config if i == self.selected else r.config for i, r in enumerate(self.runs)])
         if config == self.run_config:
             return False
-        self._stop_worker()
+        self.stop_training()
         run = self.run
         name = run.name if run.typed_name else follow_settings(run.name, run.config, config)
         renamed, run.name = name != run.name, name  # "GD (lr 0.1)" → "GD (lr 0.05)"
@@ -212,9 +129,6 @@ class Session(QObject):
         if renamed:
             self.runs_changed.emit()
         return True
-
-    def set_start_point(self, w: float, b: float) -> None:
-        self.set_run_config(self.run_config.with_changes(init_w=float(w), init_b=float(b)))
 
     def set_data_config(self, config: DataConfig) -> None:
         """Regenerate synthetic data; raises ConfigError (nothing changes) if invalid."""
@@ -228,7 +142,7 @@ class Session(QObject):
         """
         dataset = synthetic(data_config.validate())
         run_config.validate(dataset.n)
-        self._stop_worker()
+        self.stop_training()
         self.runs = [Run(run_config, "Run 1", RUN_COLOURS[0])]
         self.selected = 0
         self.runs_changed.emit()
@@ -243,7 +157,7 @@ class Session(QObject):
         settings cannot apply to it (e.g. a batch size above its number of points)."""
         for run in self.runs:
             run.config.validate(dataset.n)
-        self._stop_worker()
+        self.stop_training()
         for run in self.runs:  # the old runs' steps and batches refer to the old points
             run.clear()
         self.view_step = None
@@ -301,7 +215,7 @@ class Session(QObject):
 
     def reset(self) -> None:
         """Stop the race and clear every run's history; Play starts again from the start points."""
-        self._stop_worker()
+        self.stop_training()
         for run in self.runs:
             run.clear()
         self.view_step = None
@@ -311,7 +225,7 @@ class Session(QObject):
 
     def shutdown(self) -> bool:
         """Stop the worker and its thread (for closing the window); True if all stopped."""
-        self._stop_worker()
+        self.stop_training()
         return self._training.shutdown()
 
     @property
@@ -332,7 +246,7 @@ class Session(QObject):
             run.status = RUNNING
         self._training.start(Race(trainers, self.clock), paused, self.speed * len(self.runs))
 
-    def _stop_worker(self) -> Race | None:
+    def stop_training(self) -> Race | None:
         """Stop training; each run still running keeps its trainer's final or paused state."""
         race = self._training.stop()
         if race is not None:
@@ -352,7 +266,7 @@ class Session(QObject):
 
     @Slot(str, str)
     def _on_finished(self, status: str, message: str) -> None:
-        race = self._stop_worker()
+        race = self.stop_training()
         if race is not None:
             for run, trainer in zip(self.runs, race.trainers, strict=True):
                 run.status, run.message = trainer.status.value, trainer.message
@@ -368,7 +282,7 @@ class Session(QObject):
 
     @Slot(str, str)
     def _on_failed(self, message: str, details: str) -> None:
-        self._stop_worker()
+        self.stop_training()
         for run in self.runs:
             run.status = FAILED
         self.message = f"Training failed: {message}"

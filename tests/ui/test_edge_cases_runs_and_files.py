@@ -86,13 +86,13 @@ def test_selecting_another_run_leaves_the_replay(qtbot, window):
     s.play()
     wait_state(qtbot, window, FINISHED)
     s.set_view_step(1)
-    s.select_run(1)
+    s.roster.select(1)
     assert s.view_step is None
 
 
 def test_run_names_are_shown_as_text(qtbot, window):
     s = window.session
-    s.add_run(name="<b>bold</b> " + "x" * 60)
+    s.roster.add(name="<b>bold</b> " + "x" * 60)
     labels = [label.text for _sample, label in window.surface_panel.run_legend.items]
     assert any("&lt;b&gt;" in text and "…" in text for text in labels)
 

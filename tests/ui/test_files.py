@@ -58,10 +58,10 @@ def test_a_session_with_csv_data_keeps_the_points_runs_and_view(qtbot, make_wind
     first = make_window()
     with qtbot.waitSignal(first.document.data_loaded):
         first.document.open_path(data)
-    first.session.add_run(first.session.run_config.with_changes(optimizer="adam", lr=0.5), name="Adam")
+    first.session.roster.add(first.session.run_config.with_changes(optimizer="adam", lr=0.5), name="Adam")
     first.loss_panel.set_x_axis("samples")
     first.loss_panel.set_log_scale(True)
-    first.session.select_run(0)
+    first.session.roster.select(0)
     path = tmp_path / "lesson.json"
     assert first.document.save_path(path)
     second = make_window()
@@ -128,7 +128,7 @@ def test_headless_run_takes_a_session_file_and_flags_override_it(tmp_path):
 def test_last_used_settings_come_back_at_the_next_start(qtbot, make_window, settings):
     first = make_window(settings=settings)
     first.apply_run_config(first.session.run_config.with_changes(algorithm="stochastic", lr=0.02))
-    first.session.add_run(name="Second")
+    first.session.roster.add(name="Second")
     first.close()
     second = make_window(settings=settings)
     assert [r.name for r in second.session.runs] == ["Run 1", "Second"]

@@ -36,8 +36,8 @@ def test_max_speed_is_one_click_away_and_back(qtbot, window):
 
 def test_with_several_runs_the_speed_is_per_run(qtbot, window):
     window.playback.set_speed(20)
-    window.session.add_run()
-    window.session.add_run()
+    window.session.roster.add()
+    window.session.roster.add()
     assert window.playback.label.toolTip() == "20 steps/s per run"
     window.session.play()
     qtbot.waitUntil(lambda: window.session._training.active, timeout=5000)

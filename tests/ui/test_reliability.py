@@ -24,7 +24,7 @@ def test_unsaved_changes_are_autosaved_and_offered_after_a_crash(qtbot, make_win
     first = make_window(recovery_path=recovery)
     assert not first.autosave.write() and not recovery.exists()  # nothing to lose yet
     first.document.apply_preset("Optimisers race")
-    first.session.rename_run(1, "Heavy ball")
+    first.session.roster.rename(1, "Heavy ball")
     assert first.autosave.write() and recovery.exists()
     # a crash: the window never closes cleanly, the file stays without its lock; the next start offers it
     first.autosave.store().release()

@@ -7,7 +7,8 @@ import pytest
 
 from gdviewer.core import train
 from gdviewer.core.config import RunConfig
-from gdviewer.ui.session import FINISHED, RUN_COLOURS
+from gdviewer.core.roster import RUN_COLOURS
+from gdviewer.ui.session import FINISHED
 from tests.ui.conftest import wait_state
 
 
@@ -53,7 +54,7 @@ def test_run_list_adds_duplicates_renames_recolours_and_removes(qtbot, window):
     item = rl.list.item(0)
     item.setText("Baseline")
     assert s.runs[0].name == "Baseline"
-    s.set_run_colour(0, "#123456")
+    s.roster.recolour(0, "#123456")
     assert window.run_list.list.count() == 3
     rl.list.setCurrentRow(0)
     assert s.selected == 0 and window.run_controls.algorithm.currentData() == "batch"
@@ -77,8 +78,8 @@ def test_changing_the_clock_resets_the_race(qtbot, window):
 def test_a_session_with_several_runs_saves_and_opens_identically(qtbot, make_window, tmp_path):
     first = make_window()
     first.document.apply_preset("Optimisers race")
-    first.session.rename_run(2, "Nesterov, renamed")
-    first.session.set_clock("samples")
+    first.session.roster.rename(2, "Nesterov, renamed")
+    first.session.roster.set_clock("samples")
     path = tmp_path / "race.json"
     assert first.document.save_path(path)
     second = make_window()
@@ -98,9 +99,9 @@ def test_step_epoch_advances_every_run_one_epoch(qtbot, window):
 def test_too_many_runs_are_refused_with_a_message(qtbot, window):
     s = window.session
     for _ in range(7):
-        s.add_run()
+        s.roster.add()
     assert len(s.runs) == 8 and not window.run_list.add_button.isEnabled()
     from gdviewer.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="at most 8"):
-        s.add_run(RunConfig())
+        s.roster.add(RunConfig())

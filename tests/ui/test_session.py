@@ -75,3 +75,44 @@ def test_the_worker_streams_every_step_in_order_and_stops_on_request(qtbot):
     paused.request_stop()
     thread.join(10)
     assert got == [1, 2, 3, 4, 5] and not thread.is_alive()
+
+
+def test_the_roster_adds_selects_removes_and_resets_the_race(qtbot):
+    s = Session(run_config=SGD)
+    s.step(3)
+    qtbot.waitUntil(lambda: len(s.history) == 3, timeout=30000)
+    with qtbot.waitSignals([s.runs_changed, s.run_reset], timeout=5000):
+        index = s.roster.add(SGD.with_changes(lr=0.02), name="smaller")
+    assert index == 1 and s.selected == 1 and s.run_config.lr == 0.02
+    assert all(len(r.history) == 0 for r in s.runs), "adding a run starts the race again"
+    assert s.runs[1].colour != s.runs[0].colour
+    s.roster.rename(1, "  half \n step ")
+    assert s.runs[1].name == "half step" and s.runs[1].typed_name
+    with qtbot.waitSignal(s.view_changed, timeout=5000):
+        s.roster.select(0)
+    assert s.selected == 0 and s.view_step is None
+    s.roster.remove(0)
+    assert [r.name for r in s.runs] == ["half step"] and s.selected == 0
+    s.roster.remove(0)  # there is always one run
+    assert len(s.runs) == 1
+    s.shutdown()
+
+
+def test_the_roster_checks_a_replacement_before_changing_anything(qtbot):
+    import pytest
+
+    from gdviewer.core.errors import ConfigError
+    from gdviewer.core.roster import MAX_RUNS
+
+    s = Session(run_config=SGD)
+    before = list(s.runs)
+    with pytest.raises(ConfigError, match="between 1"):
+        s.roster.replace([(SGD, "", "")] * (MAX_RUNS + 1))
+    with pytest.raises(ConfigError):
+        s.roster.replace([(SGD, "a", ""), (SGD.with_changes(algorithm="minibatch", batch_size=10**6), "b", "")])
+    with pytest.raises(ConfigError, match="clock"):
+        s.roster.replace([(SGD, "a", "")], clock="hours")
+    assert s.runs == before
+    s.roster.replace([(SGD, "", ""), (SGD, "fast", "")], clock="samples")
+    assert [r.name for r in s.runs] == ["Run 1", "fast"] and s.clock == "samples"
+    s.shutdown()

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from gdviewer.core.config import ALGORITHM_LABELS, OPTIMIZER_LABELS
 from gdviewer.core.errors import ConfigError
-from gdviewer.ui.session import MAX_RUNS, Session
+from gdviewer.core.roster import MAX_RUNS
+from gdviewer.ui.session import Session
 
 CLOCK_CHOICES = (
     ("epoch", "per epoch"),
@@ -95,21 +96,21 @@ class RunList(QGroupBox):
 
     def add(self) -> None:
         if self.may_reset("Adding a run"):
-            self._guard(lambda: self.session.add_run())
+            self._guard(lambda: self.session.roster.add())
 
     def duplicate(self) -> None:
         if self.may_reset("Duplicating a run"):
-            self._guard(lambda: self.session.duplicate_run(self.session.selected))
+            self._guard(lambda: self.session.roster.duplicate(self.session.selected))
 
     def remove(self) -> None:
         if self.may_reset("Removing a run"):
-            self.session.remove_run(self.session.selected)
+            self.session.roster.remove(self.session.selected)
 
     def _on_clock(self, _index: int) -> None:
         if self._syncing:
             return
         if self.may_reset("Changing how runs line up"):
-            self.session.set_clock(self.clock.currentData())
+            self.session.roster.set_clock(self.clock.currentData())
         else:
             self.sync()
 
@@ -117,7 +118,7 @@ class RunList(QGroupBox):
         s = self.session
         colour = QColorDialog.getColor(QColor(s.run.colour), self, f"Colour of {s.run.name}")
         if colour.isValid():
-            s.set_run_colour(s.selected, colour.name())
+            s.roster.recolour(s.selected, colour.name())
 
     def sync(self) -> None:
         """Show the session's runs (names, colours, settings) and its clock."""
@@ -141,8 +142,8 @@ class RunList(QGroupBox):
 
     def _on_row(self, row: int) -> None:
         if not self._syncing and row >= 0:
-            self.session.select_run(row)
+            self.session.roster.select(row)
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         if not self._syncing:
-            self.session.rename_run(self.list.row(item), item.text())
+            self.session.roster.rename(self.list.row(item), item.text())
