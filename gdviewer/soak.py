@@ -116,7 +116,7 @@ def soak(seconds: float, seed: int = 0) -> SoakReport:
                     s.set_view_step(rng.randint(0, len(s.history)))
                     s.play()
                 elif action < 0.05:
-                    s.set_start_point(rng.uniform(-12, 2), rng.uniform(-25, 10))
+                    s.set_run_config(s.run_config.with_changes(init_w=rng.uniform(-12, 2), init_b=rng.uniform(-25, 10)))
                     s.play()
                 elif action < 0.06 and s.state == "paused":
                     s.play()

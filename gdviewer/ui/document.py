@@ -28,8 +28,6 @@ from gdviewer.core.session_file import RunSpec, SessionSpec, load_session, save_
 from gdviewer.core.surface import proposed_learning_rate
 from gdviewer.presets import load_presets
 from gdviewer.ui.banner import Banner
-from gdviewer.ui.controls.data_controls import DataControls
-from gdviewer.ui.controls.run_controls import RunControls
 from gdviewer.ui.data_loader import CsvLoader
 from gdviewer.ui.files import RecentFiles
 from gdviewer.ui.frame import StatusLine
@@ -86,13 +84,11 @@ TITLE_EXACT_POINTS = 100_000
 
 @dataclass(frozen=True)
 class DocumentParts:
-    """What the document touches in the window: the controls that show the settings, the
-    panels whose view a session keeps, the banner, the status line, and the window itself
-    (dialogs' parent, title and modified mark)."""
+    """What the document touches in the window: the panels whose view a session keeps, the
+    banner, the status line, and the window itself (dialogs' parent, title and modified
+    mark). The controls follow the session on their own."""
 
     window: QWidget
-    run_controls: RunControls
-    data_controls: DataControls
     loss_panel: LossPanel
     surface_panel: SurfacePanel
     banner: Banner
@@ -149,7 +145,7 @@ class Document(QObject):
             xs, ys, source = spec.points
             dataset = Dataset.from_arrays(np.asarray(xs), np.asarray(ys), source=source)
             s.roster.replace([(r.config, r.name, r.colour) for r in runs[:1]], spec.clock)
-            s.set_dataset(dataset)
+            s.set_dataset(dataset, spec.data)
         else:
             s.load(spec.data, runs[0].config)
         if len(runs) > 1 or runs[0].name or runs[0].colour or spec.clock != "epoch":
@@ -164,12 +160,6 @@ class Document(QObject):
         selected = view.get("selected_run")
         if isinstance(selected, int) and not isinstance(selected, bool) and 0 <= selected < len(s.runs):
             s.roster.select(selected)
-        if spec.points is not None:
-            p.data_controls.set_config(spec.data, source=spec.points[2], n=s.dataset.n)
-        else:
-            p.data_controls.set_config(spec.data)
-        p.run_controls.set_config(s.run_config)
-        p.run_controls.set_n_points(s.dataset.n)
         p.surface_panel.update_data()
         if spec.description:
             name, text = html.escape(spec.name), html.escape(spec.description)  # from a file: text, not markup
@@ -219,8 +209,6 @@ class Document(QObject):
         except ConfigError as exc:
             self.parts.banner.show_message(f"The data could not be changed: {exc}", "error")
             return
-        self.parts.data_controls.set_config(config)
-        self.parts.run_controls.refresh_hint()
         self.record_replacement(before, "New data")
 
     # --- the title and the saved state --------------------------------------------------
@@ -393,7 +381,6 @@ class Document(QObject):
             p.banner.show_message(f"Could not use {name}: {exc}", "error")
             self.data_loaded.emit(False)
             return
-        p.data_controls.set_config(self.session.data_config, source=name, n=dataset.n)
         proposal = self._propose_stable_rates()
         self.path = None  # new data: the open lesson file is not this any more
         self.record_replacement(before, f"Load {name}")
@@ -423,8 +410,6 @@ class Document(QObject):
             selected = s.selected
             s.roster.replace(changed, s.clock)
             s.roster.select(selected)
-            self.parts.run_controls.set_config(s.run_config)
-            self.parts.run_controls.refresh_hint()
         return said
 
     def _on_load_failed(self, message: str) -> None:

@@ -92,10 +92,10 @@ class MainWindow(QMainWindow):
         self.view_options = ViewOptions(self, ActionTable(self), self.panels, self.docks, self.styled_plots)
         self._make_controls()
         self.frame = Frame(s, self.plots, self.timeline, self.readouts, self.status, self)
-        self.document = Document(s, DocumentParts(self, self.run_controls, self.data_controls, self.loss_panel,
+        self.document = Document(s, DocumentParts(self, self.loss_panel,
                                                   self.surface_panel, self.banner, self.status),
                                  self.questions, self.undo_stack, RecentFiles(settings))
-        self.editor = PointEditor(s, self.data_panel, self.data_controls, self.undo_stack,
+        self.editor = PointEditor(s, self.data_panel, self.undo_stack,
                                   self.document.may_interrupt, self.status.say, self.show_error)
         self.exports = Exports(Stage(s, self.redraw, self, self.surface_panel,
                                      (self.data_panel, self.loss_panel, self.parameters_panel)),
@@ -111,7 +111,9 @@ class MainWindow(QMainWindow):
         self.view_options.changed.connect(lambda _appearance: self.refresh_icons())
         self.refresh_icons()
         s.run_reset.connect(self.banner.hide)
-        s.data_changed.connect(lambda: self.run_controls.set_n_points(s.dataset.n))
+        s.data_changed.connect(self.data_controls.show_current)
+        for changed in (s.data_changed, s.run_reset):  # new data: a new stable limit in the hint
+            changed.connect(self.run_controls.show_current)
         s.state_changed.connect(self._on_state_changed)
         s.worker_failed.connect(self._on_worker_failed)
         s.view_changed.connect(self._update_actions)
@@ -200,10 +202,8 @@ class MainWindow(QMainWindow):
         self.playback.speed_changed.connect(s.set_speed)
         s.set_speed(self.playback.speed)  # the fresh start's pace until settings say otherwise
         s.runs_changed.connect(lambda: self.playback.set_run_count(len(s.runs)))
-        self.data_controls = DataControls(s.data_config)
-        self.run_controls = RunControls(s.run_config, s.dataset.n, stable_lr_for=s.stable_lr)
-        self.run_controls.refresh_hint()
-        self.run_controls.config_edited.connect(self.apply_run_config)
+        self.data_controls = DataControls(lambda: (s.data_config, s.dataset))
+        self.run_controls = RunControls(lambda: s.run_config, self.apply_run_config, stable_lr_for=s.stable_lr)
         self.run_controls.validity_changed.connect(lambda _v: self._update_actions())
         self.preset_box = QComboBox()
         self.preset_box.setAccessibleName("Preset")
@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
 
     def _on_runs_changed(self) -> None:
         self.run_list.sync()
-        self.run_controls.set_config(self.session.run_config)
+        self.run_controls.show_current()
         self.frame.sync_runs()
 
     def _on_state_changed(self, state: str) -> None:
@@ -430,18 +430,17 @@ class MainWindow(QMainWindow):
         """A click on the surface: start there (asks first if a run is under way)."""
         if not self.document.may_interrupt("Choosing a new start point"):
             return
-        self.apply_run_config(self.session.run_config.with_changes(init_w=round(w, 4), init_b=round(b, 4)))
-        self.run_controls.set_config(self.session.run_config)
-
-    def apply_run_config(self, config: RunConfig) -> None:
-        """The selected run's settings, as the controls propose them."""
         try:
-            was_live = self.session.is_live
-            if self.session.set_run_config(config) and was_live:
-                self.status.say("Settings changed: the run was reset", 5000)
+            self.apply_run_config(self.session.run_config.with_changes(init_w=round(w, 4), init_b=round(b, 4)))
         except ConfigError as exc:
             self.status.say(str(exc), 8000)
-        self.run_controls.refresh_hint()
+
+    def apply_run_config(self, config: RunConfig) -> None:
+        """Train the selected run with ``config`` (the run controls propose it). The session
+        validates it; a ConfigError goes back to the caller unchanged."""
+        was_live = self.session.is_live
+        if self.session.set_run_config(config) and was_live:
+            self.status.say("Settings changed: the run was reset", 5000)
 
     def _on_preset_chosen(self, index: int) -> None:
         name = self.preset_box.itemData(index)

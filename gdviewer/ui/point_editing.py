@@ -11,7 +11,6 @@ from PySide6.QtGui import QUndoStack
 
 from gdviewer.core.data import Dataset
 from gdviewer.core.errors import ConfigError, DataError
-from gdviewer.ui.controls.data_controls import DataControls
 from gdviewer.ui.data_edit import EditPoints, with_moved, with_point, without
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.session import Session
@@ -21,12 +20,11 @@ class PointEditor:
     """Edits of the session's points. ``may_interrupt(what)`` asks before a live run is reset;
     ``say`` and ``show_error`` report."""
 
-    def __init__(self, session: Session, panel: DataPanel, controls: DataControls, undo_stack: QUndoStack,
+    def __init__(self, session: Session, panel: DataPanel, undo_stack: QUndoStack,
                  may_interrupt: Callable[[str], bool], say: Callable[[str, int], None],
                  show_error: Callable[[str], None]) -> None:
         self.session = session
         self.panel = panel
-        self.controls = controls
         self.undo_stack = undo_stack
         self.may_interrupt = may_interrupt
         self.say = say
@@ -46,7 +44,6 @@ class PointEditor:
         dataset = Dataset.from_arrays(x, y, source="edited points")
         dataset.true_slope, dataset.true_intercept = old.true_slope, old.true_intercept
         self.session.set_dataset(dataset)
-        self.controls.set_config(self.session.data_config, source="edited points", n=dataset.n)
 
     def edit(self, after: tuple[np.ndarray, np.ndarray], text: str) -> bool:
         """One undoable edit of the data (asks first if a run is under way)."""

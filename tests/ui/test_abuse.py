@@ -27,7 +27,9 @@ def check_invariants(window) -> None:
         assert np.array_equal(steps, np.arange(1, steps.size + 1)), "steps are not contiguous"
         if run.status == FINISHED:
             assert np.isfinite(run.history.column("w")).all() and np.isfinite(run.history.column("loss")).all()
-    assert window.run_controls._config == s.run_config, "the controls show other settings than the session"
+    if window.run_controls.valid:
+        shown = window.run_controls.shown_config()
+        assert shown == s.run_config, f"the controls show {shown}, the session trains {s.run_config}"
     assert window.run_list.list.count() == len(s.runs)
     assert window.status.labels["state"].text().lower().startswith(s.state)
     assert (window.commands.play.text() == "Pause") == (s.state == "running")

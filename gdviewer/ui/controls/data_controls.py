@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from gdviewer.core.config import DataConfig
+from gdviewer.core.data import Dataset
 from gdviewer.core.errors import ConfigError
 from gdviewer.ui.controls.fields import NumberField, read_config
 from gdviewer.ui.theme import set_tone
 
 
 class DataControls(QGroupBox):
-    """Edits a DataConfig; Regenerate (or Enter) emits ``data_requested`` with it."""
+    """Shows the data in use and proposes new synthetic data: Regenerate (or Enter) emits
+    ``data_requested`` with the form's DataConfig.
+
+    The controls keep no copy: ``current()`` gives the configuration and the data set in use
+    (the session's); ``show_current()`` follows them when they change. While the user types,
+    the engine's validation says which field is wrong and Regenerate waits for a valid form.
+    """
 
     data_requested = Signal(object)  # DataConfig
     validity_changed = Signal(bool)
 
-    def __init__(self, config: DataConfig, parent: QWidget | None = None) -> None:
+    def __init__(self, current: Callable[[], tuple[DataConfig, Dataset]], parent: QWidget | None = None) -> None:
         super().__init__("Data", parent)
-        self._config = config
+        self.current = current
         self.valid = True
         form = QFormLayout(self)
         self.form = form
@@ -65,19 +74,22 @@ class DataControls(QGroupBox):
         self.regenerate.clicked.connect(self.apply)
         self.new_seed.clicked.connect(self._next_seed)
         self.spacing.currentIndexChanged.connect(self._validate)
-        self.set_config(config)
+        self.show_current()
 
-    def set_config(self, config: DataConfig, source: str = "synthetic", n: int | None = None) -> None:
-        self._config = config
+    def show_current(self) -> None:
+        """Show the data in use: its settings and, for loaded or edited points, where they
+        came from. A field whose text already means the value keeps it."""
+        config, dataset = self.current()
         self.spacing.blockSignals(True)
         self.spacing.setCurrentIndex(1 if config.n_points is not None else 0)
         self.spacing.blockSignals(False)
         for name, f in self.fields.items():
             value = getattr(config, name)
             if name == "n_points" and value is None:
-                value = n if n is not None else 100
-            f.set_value(value)
-        self.source.setText(f"Using {n:,} points from {source}" if source != "synthetic" and n else "")
+                value = dataset.n
+            f.show_value(value)
+        source = dataset.source
+        self.source.setText(f"Using {dataset.n:,} points from {source}" if source != "synthetic" else "")
         self._validate()
 
     def apply(self) -> None:
@@ -90,7 +102,7 @@ class DataControls(QGroupBox):
         try:
             f.set_value(int(f.value()) + 1)
         except ConfigError:
-            f.set_value(self._config.seed + 1)
+            f.set_value(self.current()[0].seed + 1)
         self.apply()
 
     def _validate(self) -> DataConfig | None:

@@ -58,6 +58,16 @@ class NumberField(QWidget):
         self.edit.setText(format_number(value))
         self.set_error(None)
 
+    def show_value(self, value: float | int) -> None:
+        """Show ``value``, keeping the text if it already means it (as typed: "0.050")."""
+        try:
+            if self.value() == value:
+                self.set_error(None)
+                return
+        except ConfigError:
+            pass
+        self.set_value(value)
+
     def value(self) -> float | int:
         """The parsed value; raises ConfigError naming this field if it is not a number."""
         text = self.edit.text().strip().replace("−", "-")

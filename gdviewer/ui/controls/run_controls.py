@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
 from gdviewer.core.config import ALGORITHM_LABELS, ALGORITHMS, OPTIMIZER_LABELS, OPTIMIZERS, RunConfig
+from gdviewer.core.errors import ConfigError
 from gdviewer.ui.controls.fields import NumberField, read_config
 from gdviewer.ui.theme import set_tone
 
@@ -19,20 +20,26 @@ OPTIMIZER_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 class RunControls(QGroupBox):
-    """Edits a RunConfig; emits ``config_edited`` for every valid edit."""
+    """Shows the selected run's RunConfig and proposes each edit to its owner.
 
-    config_edited = Signal(object)  # RunConfig
+    The controls keep no copy: ``current()`` is the configuration (the session's), an edit is
+    built from the fields and handed to ``apply``, which validates it once in the engine and
+    either trains with it or raises ConfigError, shown beside the field it names. ``show()``
+    follows the owner when the configuration changes elsewhere (a preset, another run).
+    """
+
     validity_changed = Signal(bool)
 
-    def __init__(self, config: RunConfig, n_points: int,
+    def __init__(self, current: Callable[[], RunConfig], apply: Callable[[RunConfig], object],
                  stable_lr_for: Callable[[RunConfig], float | None] = lambda _c: None,
                  parent: QWidget | None = None) -> None:
         """``stable_lr_for(config)``: the data's stable learning-rate limit, for the hint."""
         super().__init__("Run", parent)
-        self._config = config
-        self.n_points = n_points
+        self.current = current
+        self.apply = apply
         self.valid = True
         self.stable_lr_for = stable_lr_for
+        self._applying = False
         form = QFormLayout(self)
         self.form = form
         self.algorithm = QComboBox()
@@ -55,7 +62,7 @@ class RunControls(QGroupBox):
         def add(name: str, label: str, kind: type = float, tip: str = "") -> NumberField:
             f = NumberField(name, label, kind, tip)
             self.fields[name] = f
-            f.edited.connect(self._validate)
+            f.edited.connect(self._edited)
             return f
 
         form.addRow("Algorithm", self.algorithm)
@@ -82,15 +89,18 @@ class RunControls(QGroupBox):
         set_tone(self.general_error, "error")
         self.general_error.setWordWrap(True)
         form.addRow(self.general_error)
-        self.algorithm.currentIndexChanged.connect(self._validate)
-        self.optimizer.currentIndexChanged.connect(self._validate)
-        self.shuffle.toggled.connect(self._validate)
-        self.set_config(config)
+        self.algorithm.currentIndexChanged.connect(self._edited)
+        self.optimizer.currentIndexChanged.connect(self._edited)
+        self.shuffle.toggled.connect(self._edited)
+        self.show_current()
 
     # --- public --------------------------------------------------------------------
-    def set_config(self, config: RunConfig) -> None:
-        """Show ``config`` (no ``config_edited`` is emitted for it)."""
-        self._config = config
+    def show_current(self) -> None:
+        """Show the owner's configuration (after a preset, another run, new data). A field
+        whose text already means the shown value keeps it ("0.050" stays as typed)."""
+        if self._applying:
+            return  # this form's own edit, being applied: it shows it already
+        config = self.current()
         widgets = [self.algorithm, self.optimizer, self.shuffle, *(f.edit for f in self.fields.values())]
         for w in widgets:
             w.blockSignals(True)
@@ -99,20 +109,28 @@ class RunControls(QGroupBox):
             self.optimizer.setCurrentIndex(self.optimizer.findData(config.optimizer))
             self.shuffle.setChecked(config.shuffle)
             for name, f in self.fields.items():
-                f.set_value(getattr(config, name))
+                f.show_value(getattr(config, name))
         finally:
             for w in widgets:
                 w.blockSignals(False)
-        self._validate(emit=False)
+        self.general_error.clear()
+        self.general_error.hide()
+        self._show_rows(config.algorithm, config.optimizer)
+        self._set_valid(True)
+        self._update_hint(config)
 
-    def set_n_points(self, n: int) -> None:
-        self.n_points = n
-        self._validate(emit=False)
+    def shown_config(self) -> RunConfig | None:
+        """What the form shows, read back (None while a field is not a number)."""
+        algorithm, optimizer = self.algorithm.currentData(), self.optimizer.currentData()
+        values = self._values(algorithm, optimizer)
+        for name in self._visible_fields(algorithm, optimizer):
+            try:
+                values[name] = self.fields[name].value()
+            except ConfigError:
+                return None
+        return RunConfig(**values)
 
-    def refresh_hint(self) -> None:
-        self._validate(emit=False)
-
-    # --- validation ---------------------------------------------------------------------
+    # --- an edit ------------------------------------------------------------------------
     def _visible_fields(self, algorithm: str, optimizer: str) -> set[str]:
         shown = {"lr", "epochs", "init_w", "init_b", *OPTIMIZER_FIELDS[optimizer]}
         if algorithm == "minibatch":
@@ -121,28 +139,46 @@ class RunControls(QGroupBox):
             shown.add("shuffle_seed")
         return shown
 
-    def _validate(self, emit: bool = True) -> None:
-        algorithm = self.algorithm.currentData() or self._config.algorithm
-        optimizer = self.optimizer.currentData() or self._config.optimizer
+    def _show_rows(self, algorithm: str, optimizer: str) -> None:
         shown = self._visible_fields(algorithm, optimizer)
         for name, f in self.fields.items():
             self.form.setRowVisible(f, name in shown)
         self.form.setRowVisible(self.shuffle, algorithm != "batch")
+
+    def _values(self, algorithm: str, optimizer: str) -> dict[str, object]:
+        """The settings the visible fields do not give: the combos', and the hidden fields'
+        from the configuration in use."""
+        current = self.current()
+        shown = self._visible_fields(algorithm, optimizer)
         values: dict[str, object] = {"algorithm": algorithm, "optimizer": optimizer,
                                      "shuffle": self.shuffle.isChecked() and algorithm != "batch"}
-        values.update({name: getattr(self._config, name) for name in self.fields if name not in shown})
-        config, general = read_config(self.fields, [n for n in self.fields if n in shown], values,
-                                      lambda v: RunConfig(**v).validate(self.n_points))
+        values.update({name: getattr(current, name) for name in self.fields if name not in shown})
+        return values
+
+    def _edited(self) -> None:
+        """A field or combo changed: propose the form's configuration to the owner."""
+        algorithm, optimizer = self.algorithm.currentData(), self.optimizer.currentData()
+        self._show_rows(algorithm, optimizer)
+        self._applying = True
+        try:
+            config, general = read_config(self.fields, self._visible_fields(algorithm, optimizer),
+                                          self._values(algorithm, optimizer), self._propose)
+        finally:
+            self._applying = False
         self.general_error.setText(general)
         self.general_error.setVisible(bool(general))
         self._update_hint(config)
-        valid = config is not None
+        self._set_valid(config is not None)
+
+    def _propose(self, values: dict[str, object]) -> RunConfig:
+        config = RunConfig(**values)
+        self.apply(config)  # validates in the engine; ConfigError names the field
+        return config
+
+    def _set_valid(self, valid: bool) -> None:
         if valid != self.valid:
             self.valid = valid
             self.validity_changed.emit(valid)
-        if emit and config is not None and config != self._config:
-            self._config = config
-            self.config_edited.emit(config)
 
     def _update_hint(self, config: RunConfig | None) -> None:
         if config is None:
