@@ -1,5 +1,8 @@
 """The frame: the one redraw timer, and the fan-out of a new moment to every panel.
 
+The panels and the readouts never reach for the session: the frame takes one Qt-free
+snapshot (``Session.moment()``) and hands it to each of them before they draw.
+
 Redraws are merged: a chunk from the worker only asks for a frame, and one single-shot timer
 starts it, so the panels repaint at most ~33 times a second however fast training runs.
 """
@@ -117,9 +120,17 @@ class Frame(QObject):
             since = (time.perf_counter() - self._last) * 1000.0
             self._timer.start(int(max(0.0, FRAME_INTERVAL_MS - since)))
 
+    def push(self) -> None:
+        """Hand every panel and the readouts the moment shown now (one snapshot for all)."""
+        moment = self.session.moment()
+        for panel in self.panels.all():
+            panel.show_moment(moment)
+        self.readouts.show_moment(moment)
+
     def draw(self) -> None:
         """Draw now."""
         self._last = time.perf_counter()
+        self.push()
         for panel in self.panels.all():
             panel.redraw()
         self.timeline.sync()
@@ -133,6 +144,7 @@ class Frame(QObject):
 
     def sync_runs(self) -> None:
         """Runs added, removed, renamed or recoloured: every panel's items for them."""
+        self.push()
         p = self.panels
         for panel in (p.surface, p.data, p.loss):
             panel.sync_runs()
@@ -140,6 +152,7 @@ class Frame(QObject):
         self.schedule()
 
     def _on_run_reset(self) -> None:
+        self.push()
         p = self.panels
         p.surface.update_data()
         p.loss.frame_run()
@@ -147,6 +160,7 @@ class Frame(QObject):
         self.draw()
 
     def _on_data_changed(self) -> None:
+        self.push()
         p = self.panels
         p.parameters.update_data()  # the targets w*, b* first
         p.surface.update_data()

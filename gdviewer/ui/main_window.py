@@ -133,10 +133,10 @@ class MainWindow(QMainWindow):
     # --- construction -----------------------------------------------------------------
     def _make_panels(self) -> None:
         s = self.session
-        self.surface_panel = SurfacePanel(s.moment)
-        self.data_panel = DataPanel(s.moment)
-        self.loss_panel = LossPanel(s.moment)
-        self.parameters_panel = ParametersPanel(s.moment)
+        self.surface_panel = SurfacePanel(s.moment())
+        self.data_panel = DataPanel(s.moment())
+        self.loss_panel = LossPanel(s.moment())
+        self.parameters_panel = ParametersPanel(s.moment())
         self.plots = Panels(self.surface_panel, self.data_panel, self.loss_panel, self.parameters_panel)
         self.panels = self.plots.all()
         self.surface_panel.start_point_requested.connect(self.choose_start_point)
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
                                    ("parameters", "Parameters", self.parameters_panel)):
             self.docks[name] = self._dock(name, title, panel, right)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
-        self.readouts = ReadoutTable(s.moment)
+        self.readouts = ReadoutTable(s.moment())
         self.docks["readouts"] = self._dock("readouts", "Readouts", self.readouts, left)
         self.help_panel = HelpPanel()
         self.docks["help"] = self._dock("help", HELP_PANEL_TITLE, self.help_panel, left)

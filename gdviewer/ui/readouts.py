@@ -126,9 +126,9 @@ def run_values(moment: Moment, index: int, loss_of: Callable[[float, float], flo
 class ReadoutTable(QWidget):
     """A compact table (rows: quantities, columns: runs) refreshed by the window's frames."""
 
-    def __init__(self, source: Callable[[], Moment], parent: QWidget | None = None) -> None:
+    def __init__(self, moment: Moment, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.source = source  # what is shown, as a Qt-free Moment
+        self.moment = moment  # what is shown, as a Qt-free Moment (the frame hands a new one)
         self.table = QTableWidget(len(ROWS), 1)
         self.table.setAccessibleName("Live readouts")
         self.table.setToolTip("The numbers of the step being shown, one column per run; Ctrl+C copies")
@@ -172,9 +172,9 @@ class ReadoutTable(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._last = 0.0
 
-    @property
-    def moment(self) -> Moment:
-        return self.source()
+    def show_moment(self, moment: Moment) -> None:
+        """Show ``moment`` at the next refresh (the frame calls this)."""
+        self.moment = moment
 
     def _sync_columns(self) -> None:
         s = self.moment

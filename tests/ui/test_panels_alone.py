@@ -36,13 +36,13 @@ def moment_at(history, view_step=None, state="finished") -> Moment:
 
 @pytest.fixture
 def shown(qtbot, history):
-    """A mutable 'what is shown' the panels read through their source."""
+    """The first moment shown."""
     apply_plot_theme()
     return {"moment": moment_at(history)}
 
 
 def make(qtbot, cls, shown):
-    panel = cls(lambda: shown["moment"])
+    panel = cls(shown["moment"])
     qtbot.addWidget(panel)
     panel.resize(500, 400)
     panel.show()
@@ -56,7 +56,7 @@ def test_the_surface_draws_the_path_up_to_the_step_shown(qtbot, shown, history):
     xs, ys = panel.path.getData()
     assert xs.size == len(history) + 1
     np.testing.assert_allclose(xs[1:], history.column("w"))
-    shown["moment"] = moment_at(history, view_step=5)
+    panel.show_moment(moment_at(history, view_step=5))
     panel.redraw()
     xs, ys = panel.path.getData()
     assert xs.size == 6 and (xs[-1], ys[-1]) == (history.column("w")[4], history.column("b")[4])
@@ -65,7 +65,7 @@ def test_the_surface_draws_the_path_up_to_the_step_shown(qtbot, shown, history):
 def test_the_data_panel_draws_the_fitted_line_of_the_step_shown(qtbot, shown, history):
     panel = make(qtbot, DataPanel, shown)
     panel.update_data()
-    shown["moment"] = moment_at(history, view_step=3)
+    panel.show_moment(moment_at(history, view_step=3))
     panel.redraw()
     fx, fy = panel.fit_line.getData()
     w, b = float(history.column("w")[2]), float(history.column("b")[2])
@@ -74,7 +74,7 @@ def test_the_data_panel_draws_the_fitted_line_of_the_step_shown(qtbot, shown, hi
 
 def test_the_loss_panel_reads_the_step_shown(qtbot, shown, history):
     panel = make(qtbot, LossPanel, shown)
-    shown["moment"] = moment_at(history, view_step=4)
+    panel.show_moment(moment_at(history, view_step=4))
     panel.redraw()
     expected = float(DATA.surface.loss(float(history.column("w")[3]), float(history.column("b")[3])))
     assert panel.readout.text().startswith(f"step 4: loss {expected:.4g}")
@@ -90,9 +90,9 @@ def test_the_parameters_panel_draws_w_and_b_from_the_start(qtbot, shown, history
 
 
 def test_the_readouts_show_the_recorded_numbers(qtbot, shown, history):
-    table = ReadoutTable(lambda: shown["moment"])
+    table = ReadoutTable(shown["moment"])
     qtbot.addWidget(table)
-    shown["moment"] = moment_at(history, view_step=7)
+    table.show_moment(moment_at(history, view_step=7))
     table.refresh()
     keys = [r.key for r in ROWS]
     cell = table.table.item(keys.index("w"), 0)

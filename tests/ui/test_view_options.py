@@ -155,7 +155,8 @@ def test_readouts_show_the_recorded_step_and_copy(qtbot, window):
     assert cell("w") == f"{float(h.column('w')[-1]):.4g}"
     assert cell("dw") == f"{float(h.column('dw')[-1]):.4g}"
     assert cell("lr") == f"{s.run_config.lr:g}"
-    s.set_view_step(37)  # the timeline shows step 37: so do the readouts
+    s.set_view_step(37)  # the timeline shows step 37: so do the readouts, at the next frame
+    window.redraw()
     table.refresh()
     assert cell("step").startswith("37/")
     assert cell("epoch") == f"{int(h.column('epoch')[36]) + 1}/{s.run_config.epochs}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -127,12 +126,13 @@ class PanelWidget(QWidget):
         self.legends.append(legend)
         return legend
 
-    #: Where the panel reads what is shown: the session's ``moment`` (a Qt-free snapshot).
-    source: Callable[[], Moment]
+    #: What is shown, a Qt-free snapshot: the frame hands each panel a new one (show_moment)
+    #: before it draws; redraws between frames (a toggle, a restyle) use the last one.
+    moment: Moment
 
-    @property
-    def moment(self) -> Moment:
-        return self.source()
+    def show_moment(self, moment: Moment) -> None:
+        """Draw from ``moment`` from now on (the frame calls this; redraw() draws it)."""
+        self.moment = moment
 
     def set_readout(self, text: str, full: str | None = None) -> None:
         """The line under the plot (numbers at a few digits) and its tooltip (``full``: every digit)."""

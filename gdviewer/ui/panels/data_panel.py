@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,9 +22,9 @@ class DataPanel(PanelWidget):
 
     FOLD_HEADER_IN_PRESENTATION = False  # it shows the fitted line's equation
 
-    def __init__(self, source: Callable[[], Moment], parent: QWidget | None = None) -> None:
+    def __init__(self, moment: Moment, parent: QWidget | None = None) -> None:
         super().__init__("Data and fitted line", "x", "y", parent)
-        self.source = source
+        self.moment = moment
         self.legend_item = self.legend()
         self.points = EditableScatter(size=7, pen=None, brush=pg.mkBrush(BLUE + "99"), name="samples")
         self.picked_point = pg.ScatterPlotItem(size=13, brush=None)

@@ -11,7 +11,6 @@ pulls (w, b) towards that line rather than towards the optimum.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -34,10 +33,10 @@ BATCH_CONTOUR_SHAPE = (64, 64)
 class GradientOverlay:
     """Arrows of the batch and full-data descent directions, and the batch's own contours."""
 
-    def __init__(self, plot_item: pg.PlotItem, source: Callable[[], Moment]) -> None:
+    def __init__(self, plot_item: pg.PlotItem, moment: Moment) -> None:
         self.plot_item = plot_item
         self.view_box = plot_item.getViewBox()
-        self.source = source  # what is shown, as a Qt-free Moment
+        self.moment = moment  # what is shown, as a Qt-free Moment (the surface panel's)
         self.show_arrows = True
         self.show_batch_contours = False
         self.batch_gradient: tuple[float, float] | None = None
@@ -66,10 +65,6 @@ class GradientOverlay:
         plot_item.addItem(self.batch_contours, ignoreBounds=True)
         self._batch_key: tuple | None = None
         self._hide_arrows()
-
-    @property
-    def moment(self) -> Moment:
-        return self.source()
 
     def restyle(self, style: PlotStyle) -> None:
         """Line widths, arrow heads and label fonts for the theme, zoom and presentation mode."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
@@ -19,9 +17,9 @@ X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen (gradient
 class LossPanel(PanelWidget):
     """Loss against steps, epochs or samples seen; linear or log scale."""
 
-    def __init__(self, source: Callable[[], Moment], parent: QWidget | None = None) -> None:
+    def __init__(self, moment: Moment, parent: QWidget | None = None) -> None:
         super().__init__("Loss", "step", "MSE loss", parent)
-        self.source = source
+        self.moment = moment
         self.x_axis = "steps"
         self.legend()
         self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(BLUE + "66", width=1), name="batch loss (this step)")
@@ -33,8 +31,8 @@ class LossPanel(PanelWidget):
         self.cursor = pg.InfiniteLine(angle=90)
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.cursor.hide()
-        self.batch_env = Envelope(source().total_steps)
-        self.full_env = Envelope(source().total_steps + 1)
+        self.batch_env = Envelope(moment.total_steps)
+        self.full_env = Envelope(moment.total_steps + 1)
         self._source: object | None = None
         self.other_curves: list[tuple[pg.PlotDataItem, Envelope]] = []
         self.sync_runs()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -18,9 +16,9 @@ from gdviewer.ui.readouts import number
 class ParametersPanel(PanelWidget):
     """w(step) and b(step); dashed lines at the optimum w*, b*."""
 
-    def __init__(self, source: Callable[[], Moment], parent: QWidget | None = None) -> None:
+    def __init__(self, moment: Moment, parent: QWidget | None = None) -> None:
         super().__init__("Parameters", "step", "value", parent)
-        self.source = source
+        self.moment = moment
         self.legend()
         self.w_curve = pg.PlotDataItem(pen=pg.mkPen(BLUE, width=2), name="w")
         self.b_curve = pg.PlotDataItem(pen=pg.mkPen(VERMILLION, width=2), name="b")
@@ -31,8 +29,8 @@ class ParametersPanel(PanelWidget):
         self.cursor = pg.InfiniteLine(angle=90)
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.cursor.hide()
-        self.w_env = Envelope(source().total_steps)
-        self.b_env = Envelope(source().total_steps)
+        self.w_env = Envelope(moment.total_steps)
+        self.b_env = Envelope(moment.total_steps)
         self._source: object | None = None
         dash = Qt.PenStyle.DashLine
         fill = (255, 255, 255, 200)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -60,9 +59,9 @@ class SurfacePanel(PanelWidget):
 
     start_point_requested = Signal(float, float)
 
-    def __init__(self, source: Callable[[], Moment], parent: QWidget | None = None) -> None:
+    def __init__(self, moment: Moment, parent: QWidget | None = None) -> None:
         super().__init__("Loss surface: full-data MSE over (w, b)", "w (slope)", "b (intercept)", parent)
-        self.source = source
+        self.moment = moment
         self.colormap = pg.colormap.get("viridis")
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setColorMap(self.colormap)
@@ -107,7 +106,7 @@ class SurfacePanel(PanelWidget):
         self.run_legend = SideLegend(labelTextSize=self.style.css_size, colCount=1)
         self.plot_item.layout.addItem(self.run_legend, 4, 1, 1, 5, Qt.AlignmentFlag.AlignHCenter)
         self.run_legend.hide()
-        self.gradients = GradientOverlay(self.plot_item, source)
+        self.gradients = GradientOverlay(self.plot_item, moment)
         self.divergence_note = pg.TextItem(color=VERMILLION, anchor=(0, 1))
         self.plot_item.addItem(self.divergence_note, ignoreBounds=True)
         self.divergence_note.setZValue(9)
@@ -185,6 +184,10 @@ class SurfacePanel(PanelWidget):
         return bool(self.view_box.state["aspectLocked"])
 
     # --- framing and the surface --------------------------------------------------------
+    def show_moment(self, moment: Moment) -> None:
+        super().show_moment(moment)
+        self.gradients.moment = moment
+
     def update_data(self) -> None:
         """New data set or start point: frame the optimum and the start, redraw everything."""
         if not self._equal_chosen:
