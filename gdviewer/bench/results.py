@@ -37,8 +37,3 @@ def rss_mb() -> float:
         pass
     return 0.0
 
-
-def peak_rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

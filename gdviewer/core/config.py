@@ -16,8 +16,6 @@ from gdviewer.core.batching import steps_per_epoch
 from gdviewer.core.budget import check_memory, check_work
 from gdviewer.core.errors import ConfigError
 
-SCHEMA_VERSION = 1
-
 ALGORITHMS: tuple[str, ...] = ("batch", "stochastic", "minibatch")
 OPTIMIZERS: tuple[str, ...] = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")
 

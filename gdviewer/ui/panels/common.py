@@ -16,9 +16,7 @@ from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
 #: Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
 BLUE = "#0072B2"
 ORANGE = "#E69F00"
-GREEN = "#009E73"
 VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
 SKY = "#56B4E9"
 GREY = "#7f7f7f"
 
@@ -107,7 +105,6 @@ class PanelWidget(QWidget):
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.readout)
         self.header.hide()
-        self.frames_drawn = 0
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(100)

@@ -172,4 +172,3 @@ class DataPanel(PanelWidget):
             self.readout.setText(f"step {n:,} used all {ds.n:,} samples")
         else:
             self.readout.setText(f"step {n:,} used the {idx.size:,} circled of {ds.n:,} samples")
-        self.frames_drawn += 1

@@ -156,7 +156,6 @@ class LossPanel(PanelWidget):
             self.full_curve.setData(self._x_values(np.zeros(1)), [now])
             self._span_single_point(now)
             self._caption()
-            self.frames_drawn += 1
             return
         bi, batch = self.batch_env.compute(h.column("loss")[:n], h)
         fi, full = self.full_env.compute(h.column("full_loss")[:n], h)
@@ -170,7 +169,6 @@ class LossPanel(PanelWidget):
         self.full_pen.update(fi.size)
         self.full_curve.setData(self._x_values(fi), full)
         self._caption()
-        self.frames_drawn += 1
 
     def _span_single_point(self, loss: float) -> None:
         """Before the first step the curve is one point, and pyqtgraph's auto-range keeps the

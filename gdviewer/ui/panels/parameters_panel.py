@@ -108,4 +108,3 @@ class ParametersPanel(PanelWidget):
         self.set_readout(f"w = {number(w_now)} (w* = {number(w_opt)}) · b = {number(b_now)} (b* = {number(b_opt)})",
                          f"w = {number(w_now, 0)} (w* = {number(w_opt, 0)}) · "
                          f"b = {number(b_now, 0)} (b* = {number(b_opt, 0)})")
-        self.frames_drawn += 1

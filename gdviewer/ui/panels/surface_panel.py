@@ -92,7 +92,6 @@ class SurfacePanel(PanelWidget):
         self.optimum.setZValue(5)  # the target stays visible when the current point reaches it
         self.view_box = self.plot_item.getViewBox()
         self.view_box.setAspectLocked(False)
-        self._grid_rect: QRectF | None = None
         self._grid_key: tuple | None = None
         self._regrid = QTimer(self, singleShot=True, interval=80)
         self._regrid.timeout.connect(self.recompute_surface)
@@ -239,7 +238,6 @@ class SurfacePanel(PanelWidget):
         self.colorbar.setLevels((lo, hi))
         rect = QRectF(w0, b0, w1 - w0, b1 - b0)
         self.image.setRect(rect)
-        self._grid_rect = rect
         self._draw_contours(w0, w1, b0, b1)
 
     def _draw_contours(self, w0: float, w1: float, b0: float, b1: float) -> None:
@@ -402,7 +400,6 @@ class SurfacePanel(PanelWidget):
         if self.escape.shown:
             self.divergence_note.hide()  # the arrow's label says where it went
         self.gradients.update()
-        self.frames_drawn += 1
 
     def _follow(self, all_w: list[np.ndarray], all_b: list[np.ndarray], refit: bool = False) -> None:
         """Frame the paths: all of them with "fit all", else each up to where it escapes."""
