@@ -1,52 +1,52 @@
-"""Loading torch off the GUI thread, after the window's first paint.
+"""Warming the training process, after the window's first paint.
 
-torch takes about a second to import. The window opens and paints without it; the import
-then runs in a plain thread (it holds the GIL most of the time, so it starts only once the
-surface has painted: a first paint competing with it took 0.25 s longer, 0.54 s → 0.81 s).
-Play before it finishes simply waits for it.
+Training runs in a child process (``core/training_process.py``) that takes about 1.5 s to
+start and import torch. The window opens and paints without it; the child is started once
+the surface has painted (started before, it competed with the first paint), and a plain
+thread waits for its "ready". Play before that simply queues: the child trains as soon as it
+is up. The window's own process never imports torch for training.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from gdviewer.core.training_process import POOL
+
+#: How long the loader waits for a child to start (a cold disk can take a while).
+READY_TIMEOUT_S = 120.0
+
 
 class EngineLoader(QObject):
-    """``ready`` is emitted (on the GUI thread) once torch and the trainer are imported."""
+    """``ready`` is emitted (on the GUI thread) once the training process is warm."""
 
     ready = Signal()
     _loaded = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.is_ready = "gdviewer.core.trainer" in sys.modules
+        self.is_ready = False
         self._loading = False
         self._thread: threading.Thread | None = None
         self._exiting = False
         self._loaded.connect(self._on_loaded)
 
     def load_in_background(self) -> None:
-        """Import torch and the trainer in a thread (a second call does nothing)."""
+        """Start the training process and wait for it in a thread (a second call does nothing)."""
         if self.is_ready or self._loading:
             return
         self._loading = True
+        process = POOL.prewarm()
 
         def load() -> None:
-            try:
-                import gdviewer.core.trainer
-                import gdviewer.ui.worker  # noqa: F401
-            except Exception:
-                if self._exiting:
-                    return  # the app quit while torch was importing: nothing needs it any more
-                raise
-            self._loaded.emit()  # queued to the GUI thread
+            if process.wait_ready(READY_TIMEOUT_S) and not self._exiting:
+                self._loaded.emit()  # queued to the GUI thread
 
-        self._thread = threading.Thread(target=load, name="gdviewer-import-torch", daemon=True)
+        self._thread = threading.Thread(target=load, name="gdviewer-warm-training", daemon=True)
         self._thread.start()
 
     def load_after_first_paint(self, widget: QWidget, fallback_ms: int = 1000) -> None:
@@ -55,14 +55,10 @@ class EngineLoader(QObject):
         QTimer.singleShot(fallback_ms, self.load_in_background)
 
     def wait(self, timeout_s: float = 0.3) -> bool:
-        """At exit: give a torch import still running a moment to finish. True if none runs
-        (else the caller leaves without the interpreter's shutdown, see app.run_app; should
-        the import still fail first, it does so quietly)."""
+        """At exit: stop waiting for the training process (the waiting thread holds nothing
+        that needs the interpreter's shutdown: it is a daemon). Always True."""
         self._exiting = True
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout_s)
-        return thread is None or not thread.is_alive()
+        return True
 
     def _on_loaded(self) -> None:
         if not self.is_ready:

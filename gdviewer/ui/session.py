@@ -9,8 +9,6 @@ thread.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gdviewer.core.config import DataConfig, RunConfig
@@ -23,10 +21,6 @@ from gdviewer.core.run_status import FINAL_STATES, RunStatus
 from gdviewer.ui.memory import release_free_memory
 from gdviewer.ui.roster import Roster
 from gdviewer.ui.training_thread import TrainingThread
-
-if TYPE_CHECKING:
-    from gdviewer.core.race import Race
-
 
 #: Run states: the engine's vocabulary (``core/run_status.py``), named here for the window.
 READY, RUNNING, PAUSED = RunStatus.READY, RunStatus.RUNNING, RunStatus.PAUSED
@@ -202,11 +196,15 @@ class Session(QObject):
 
     def step_epoch(self) -> None:
         """Run every run to the end of its current epoch (a whole epoch from a boundary)."""
-        race = self._training.race
-        if race is not None:
-            self.step(max(1, race.steps_to_next_epoch()))
+        if not self._training.active:
+            self.step(sum(run.config.steps_per_epoch(self.dataset.n) for run in self.runs))
             return
-        self.step(sum(run.config.steps_per_epoch(self.dataset.n) for run in self.runs))
+        if self.state in FINAL_STATES:
+            return
+        self.set_view_step(None)
+        self._training.set_paused(True)
+        self._training.request_epoch()  # the child knows where each run stands
+        self._set_state(PAUSED)
 
     def set_speed(self, steps_per_second: float) -> None:
         """Steps per second; 0 means as fast as possible."""
@@ -234,27 +232,25 @@ class Session(QObject):
 
     # --- the worker -------------------------------------------------------------------
     def _start(self, paused: bool) -> None:
-        # imported here: torch loads in the background after the window shows (app.py);
-        # if it is still loading, this waits for it
-        from gdviewer.core.race import Race
-        from gdviewer.core.trainer import Trainer
-
-        trainers = [Trainer(self.dataset, run.config, self.surface) for run in self.runs]
-        for run, trainer in zip(self.runs, trainers, strict=True):
+        n = self.dataset.n
+        for run in self.runs:
             run.clear()
-            run.history = trainer.new_history()
+            total = run.config.total_steps(n)
+            run.history = History(run.config.init_w, run.config.init_b, capacity=min(total, 1 << 20))
             run.status = RUNNING
-        self._training.start(Race(trainers, self.clock), paused, self.speed * len(self.runs))
+        self._training.start(self.dataset, [run.config for run in self.runs], self.clock, paused,
+                             self.speed * len(self.runs))
 
-    def stop_training(self) -> Race | None:
-        """Stop training; each run still running keeps its trainer's final or paused state."""
-        race = self._training.stop()
-        if race is not None:
-            for run, trainer in zip(self.runs, race.trainers, strict=False):
+    def stop_training(self) -> list[tuple[str, str]] | None:
+        """Stop training; each run still running keeps the final or paused state the child
+        reports. Returns the runs' (status, message), None if no race was on."""
+        runs = self._training.stop()
+        if runs is not None:
+            for run, (status, message) in zip(self.runs, runs, strict=False):
                 if run.status == RUNNING:
-                    run.status = trainer.status.value if trainer.status.is_final else PAUSED
-                    run.message = trainer.message
-        return race
+                    run.status = status if status in FINAL_STATES else PAUSED
+                    run.message = message
+        return runs
 
     @Slot(object)
     def _on_chunk(self, chunks: dict[int, Chunk]) -> None:
@@ -264,12 +260,11 @@ class Session(QObject):
             run.current_batch = chunk.batch_indices
         self.history_grew.emit()
 
-    @Slot(str, str)
-    def _on_finished(self, status: str, message: str) -> None:
-        race = self.stop_training()
-        if race is not None:
-            for run, trainer in zip(self.runs, race.trainers, strict=True):
-                run.status, run.message = trainer.status.value, trainer.message
+    @Slot(str, str, object)
+    def _on_finished(self, status: str, message: str, runs: list[tuple[str, str]]) -> None:
+        self.stop_training()
+        for run, (run_status, run_message) in zip(self.runs, runs, strict=True):
+            run.status, run.message = run_status, run_message
         release_free_memory()  # a run ended: its buffers are free, give the pages back
         diverged = [r for r in self.runs if r.status == DIVERGED]
         if len(self.runs) == 1:

@@ -1,113 +1,204 @@
-"""The training thread: one TrainingWorker in one QThread at a time, and the generations that
-keep a replaced worker's late signals out.
+"""The training thread: the window's one bridge to training.
 
-Why a part of its own: the session decides *what* trains (the runs, their states); this
-decides *how* it runs off the GUI thread: start, pause, steps, speed, stop within
-STOP_TIMEOUT_MS, and threads that did not stop in time kept until they do (closing waits for
-them, so no thread outlives the window).
+Training runs in a warm child process (``core/training_process.py``); a QThread receives
+what it sends (``ui/worker.py``), and the generations keep a replaced race's late messages
+out. Why a part of its own: the session decides *what* trains (the runs, their states); this
+decides *how*: start, pause, steps, speed, stop within STOP_TIMEOUT_MS, and a process that
+died or did not stop in time replaced by a fresh one at the next start. Commands given
+before the child is warm wait here, so a race reset before it began costs nothing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import itertools
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from gdviewer.core.history import Chunk
+from gdviewer.core.config import RunConfig
+from gdviewer.core.data import Dataset
+from gdviewer.core.training_process import POOL, ProcessPool, TrainingProcess
 from gdviewer.ui.background import start_in_thread, stop_thread
+from gdviewer.ui.worker import ResultReceiver
 
-if TYPE_CHECKING:
-    from gdviewer.core.race import Race
-    from gdviewer.ui.worker import TrainingWorker
-
-#: How long stopping waits for the worker thread (it stops within one step).
+#: How long stopping waits for the race to end (the child stops within one step).
 STOP_TIMEOUT_MS = 2000
+
+_keys = itertools.count(1)
+_tokens = itertools.count(1)
+
+
+def transfer_key(dataset: Dataset) -> int:
+    """A number that names ``dataset`` for the child (sent once, reused while it is current)."""
+    key = getattr(dataset, "_transfer_key", None)
+    if key is None:
+        key = next(_keys)
+        dataset._transfer_key = key
+    return key
 
 
 class TrainingThread(QObject):
-    """``chunks(dict)``, ``finished(status, message)`` and ``failed(message, details)`` come
-    from the current worker only."""
+    """``chunks(dict)``, ``finished(status, message, runs)`` and ``failed(message, details)``
+    come from the current race only."""
 
     chunks = Signal(object)
-    finished = Signal(str, str)
+    finished = Signal(str, str, object)
     failed = Signal(str, str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, pool: ProcessPool = POOL) -> None:
         super().__init__(parent)
-        self.race: Race | None = None
-        self._worker: TrainingWorker | None = None
+        self.pool = pool
+        self._process: TrainingProcess | None = None
+        self._receiver: ResultReceiver | None = None
         self._thread: QThread | None = None
+        self._ready = False
+        self._queue: list[tuple] = []  # commands waiting for the child to be warm
         self._generation = 0
-        self._draining: list[QThread] = []
+        self._active = False
+        #: The speed last asked for (steps per second for all runs together; 0: full speed).
+        self.speed = 0.0
+        #: Paused with every step received (the child said so; a step or play clears it).
+        self.waiting = False
 
     @property
     def active(self) -> bool:
-        """A worker is there (running or paused)."""
-        return self._worker is not None
+        """A race is there (running or paused)."""
+        return self._active
 
     @property
     def running(self) -> bool:
-        """A thread is still alive (the current one, or one that did not stop in time)."""
-        return (self._thread is not None and self._thread.isRunning()) or any(t.isRunning() for t in self._draining)
+        """Training goes on: a race is active (a stopped one has ended before stop returns)."""
+        return self._active
 
-    def start(self, race: Race, paused: bool, speed: float) -> None:
-        # imported here: torch loads in the background after the window shows (app.py)
-        from gdviewer.ui.worker import TrainingWorker
+    @property
+    def process(self) -> TrainingProcess | None:
+        """The child this window trains in (None before the first race)."""
+        return self._process
 
-        self.race = race
+    # --- the process --------------------------------------------------------------------
+    def _attach(self) -> None:
+        """A live process with its receiving thread."""
+        if self._process is not None and self._process.alive and self._thread is not None:
+            return
+        self._detach(release=False)
+        process = self.pool.acquire()
+        receiver = ResultReceiver(process, next(_tokens))
+        receiver.received.connect(self._on_message)
+        receiver.ready.connect(self._on_ready)
+        receiver.lost.connect(self._on_lost)
+        self._process, self._receiver, self._ready = process, receiver, False
+        self._thread = start_in_thread(receiver, "gdviewer-training")
+
+    def _detach(self, release: bool) -> None:
+        """Let go of the process: back to the pool once the child confirms (``release``),
+        else closed; the receiving thread ends either way."""
+        process, receiver, thread = self._process, self._receiver, self._thread
+        self._process = self._receiver = self._thread = None
+        self._queue.clear()
+        if process is None:
+            return
+        if release and self._ready and process.send("release", receiver.release_token) \
+                and receiver.done.wait(STOP_TIMEOUT_MS / 1000):
+            self.pool.release(process)
+        else:
+            process.close()  # its pipe closes: the receiver reads end-of-file and ends
+        if thread is not None:
+            stop_thread(thread, receiver, STOP_TIMEOUT_MS)
+
+    def _send(self, *message: object) -> None:
+        if not self._ready:
+            self._queue.append(message)
+        elif self._process is not None:
+            self._process.send(*message)
+
+    # --- a race -------------------------------------------------------------------------
+    def start(self, dataset: Dataset, configs: Sequence[RunConfig], clock: str, paused: bool, speed: float) -> None:
+        self.stop()
+        self._attach()
         self._generation += 1
-        worker = TrainingWorker(race, paused=paused, speed=speed, generation=self._generation)
-        worker.chunk_ready.connect(self._on_chunk)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        self._worker = worker
-        self._thread = start_in_thread(worker, "gdviewer-training")
+        self._active, self.speed, self.waiting = True, speed, False
+        key = transfer_key(dataset)
+        self._send("data", key, dataset.x, dataset.y)
+        self._send("start", self._generation, key, list(configs), clock, paused, speed)
 
     def set_paused(self, paused: bool) -> None:
-        if self._worker is not None:
-            self._worker.set_paused(paused)
+        if self._active:
+            self.waiting = self.waiting and paused
+            self._send("pause", self._generation, paused)
 
     def request_steps(self, n: int) -> None:
-        if self._worker is not None:
-            self._worker.request_steps(n)
+        if self._active:
+            self.waiting = False
+            self._send("steps", self._generation, int(n))
+
+    def request_epoch(self) -> None:
+        """Every live run to the end of its current epoch (the child knows where they are)."""
+        if self._active:
+            self.waiting = False
+            self._send("epoch", self._generation)
 
     def set_speed(self, steps_per_second: float) -> None:
-        if self._worker is not None:
-            self._worker.set_speed(steps_per_second)
+        self.speed = float(steps_per_second)
+        if self._active:
+            self._send("speed", self._generation, self.speed)
 
-    def stop(self) -> Race | None:
-        """Stop the worker and its thread; returns the race it was running (None if none)."""
-        worker, thread = self._worker, self._thread
-        self._worker = self._thread = None
-        race, self.race = self.race, None
-        if worker is not None and thread is not None:
-            worker.request_stop()
-            if not stop_thread(thread, worker, STOP_TIMEOUT_MS):
-                self._draining.append(thread)  # (stop_thread keeps it alive; this is for `running`)
-        return race if worker is not None else None
+    def stop(self) -> list[tuple[str, str]] | None:
+        """End the race; returns each run's (status, message) as the child left them (None if
+        no race was on or it never began; a child that does not answer in time is replaced)."""
+        if not self._active:
+            return None
+        self._active = False
+        if not self._ready:  # the child is not warm yet: the race never began
+            self._queue = [m for m in self._queue if m[0] == "data"]
+            return None
+        receiver = self._receiver
+        self._send("stop", self._generation)
+        if receiver is None or not receiver.wait_for_end(self._generation, STOP_TIMEOUT_MS / 1000):
+            self._detach(release=False)
+            return None
+        return receiver.ended_runs
 
     def shutdown(self) -> bool:
-        """Stop, and wait for every thread that has not stopped yet; True if all stopped."""
+        """Stop, and give the process back to the pool; True once nothing runs."""
         self.stop()
-        for thread in self._draining:
-            thread.wait(STOP_TIMEOUT_MS)
-        self._draining = [t for t in self._draining if t.isRunning()]
-        return not self._draining
+        self._detach(release=True)
+        return not self.running
 
-    def _is_current(self, generation: int) -> bool:
-        return self._worker is not None and generation == self._generation
+    # --- what the child sends -------------------------------------------------------------
+    @Slot()
+    def _on_ready(self) -> None:
+        if self.sender() is not self._receiver:
+            return  # a receiver let go of
+        self._ready = True
+        queue, self._queue = self._queue, []
+        for message in queue:
+            self._send(*message)
 
-    @Slot(int, object)
-    def _on_chunk(self, generation: int, chunks: dict[int, Chunk]) -> None:
-        if self._is_current(generation):  # else: a late chunk of a race that was reset
-            self.chunks.emit(chunks)
+    @Slot(object)
+    def _on_message(self, message: tuple) -> None:
+        if self.sender() is not self._receiver or not self._active or message[1] != self._generation:
+            return  # a late message of a race that was reset, or of a process let go of
+        kind = message[0]
+        if kind == "chunk":
+            self.chunks.emit(message[2])
+        elif kind == "idle":
+            self.waiting = True
+        elif kind == "end":
+            _, _, status, text, runs, details = message
+            self._active = False
+            if status == "failed":
+                self.failed.emit(text, details)
+            else:
+                self.finished.emit(status, text, runs)
 
-    @Slot(int, str, str)
-    def _on_finished(self, generation: int, status: str, message: str) -> None:
-        if self._is_current(generation):
-            self.finished.emit(status, message)
-
-    @Slot(int, str, str)
-    def _on_failed(self, generation: int, message: str, details: str) -> None:
-        if self._is_current(generation):
-            self.failed.emit(message, details)
+    @Slot()
+    def _on_lost(self) -> None:
+        if self.sender() is not self._receiver:
+            return
+        code = self._process.exitcode if self._process is not None else None
+        was_active = self._active
+        self._active = False
+        self._detach(release=False)
+        if was_active:
+            self.failed.emit(f"the training process stopped unexpectedly (exit code {code}); "
+                             "press Play to train again", "")

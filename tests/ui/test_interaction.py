@@ -7,7 +7,6 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from gdviewer.core.trainer import Trainer
 from gdviewer.ui.session import DIVERGED, FAILED, FINISHED, PAUSED, READY, RUNNING
 from tests.ui.conftest import wait_state
 
@@ -126,28 +125,45 @@ def test_tutorial_sgd_at_lr_0_1_diverges_cleanly(qtbot, window):
     assert np.isfinite(window.session.history.column("loss")[:-1]).all()
 
 
-def test_an_exception_in_the_worker_reaches_the_gui_and_the_next_run_works(qtbot, window, monkeypatch):
-    original = Trainer.step
+def test_an_exception_in_the_training_process_reaches_the_gui_and_the_next_run_works(qtbot, window):
+    from gdviewer.core.training_process import ProcessPool
+    from tests.ui.faulty_child import serve_failing_once
 
-    def failing_step(self):
-        if self.steps_done == 5:
-            raise RuntimeError("injected fault")
-        return original(self)
-
-    monkeypatch.setattr(Trainer, "step", failing_step)
+    pool = ProcessPool(keep=0, target=serve_failing_once)
+    window.session._training.shutdown()  # let go of the pool's process: the next race uses this pool's
+    window.session._training.pool = pool
     failures = []
     window.session.worker_failed.connect(lambda msg, tb: failures.append((msg, tb)))
     window.document.apply_preset("Tutorial: stochastic GD")
     window.session.play()
-    wait_state(qtbot, window, FAILED)
+    wait_state(qtbot, window, FAILED, timeout=60000)
     assert failures and "injected fault" in failures[0][0] and "Traceback" in failures[0][1]
     assert "injected fault" in window.banner.label.text()
     assert window.session.steps_done == 5
     assert not window.session.thread_running
-    monkeypatch.setattr(Trainer, "step", original)
-    window.session.play()
+    window.session.play()  # the same process, which fails only once
     wait_state(qtbot, window, FINISHED)
     assert window.session.steps_done == 2000
+    window.session._training.shutdown()
+    pool.close()
+
+
+def test_a_training_process_killed_mid_run_is_reported_and_play_starts_a_new_one(qtbot, window):
+    import os
+    import signal
+
+    window.apply_run_config(window.session.run_config.with_changes(algorithm="stochastic", lr=0.001, epochs=1000))
+    window.session.play()
+    qtbot.waitUntil(lambda: window.session.steps_done > 100, timeout=30000)
+    child = window.session._training.process
+    os.kill(child.process.pid, signal.SIGKILL)
+    wait_state(qtbot, window, FAILED)
+    assert "stopped unexpectedly" in window.banner.label.text()
+    assert window.session.runs[0].config.epochs == 1000, "the session's settings are kept"
+    window.apply_run_config(window.session.run_config.with_changes(epochs=2))
+    window.session.play()
+    wait_state(qtbot, window, FINISHED, timeout=60000)
+    assert window.session.steps_done == 200 and window.session._training.process is not child
 
 
 def test_closing_mid_run_stops_the_thread_fast(qtbot, window):

@@ -41,5 +41,5 @@ def test_with_several_runs_the_speed_is_per_run(qtbot, window):
     assert window.playback.label.toolTip() == "20 steps/s per run"
     window.session.play()
     qtbot.waitUntil(lambda: window.session._training.active, timeout=5000)
-    assert window.session._training._worker._speed == 60  # three runs, 20 steps a second each
+    assert window.session._training.speed == 60  # three runs, 20 steps a second each
     window.session.pause()

@@ -51,6 +51,7 @@ def test_the_loss_caption_reads_the_shown_step(qtbot, window):
     window.document.apply_preset("Tutorial: batch GD")
     window.session.play()
     wait_state(qtbot, window, FINISHED)
+    window.redraw()  # the frame after the last chunk (it comes within 30 ms; a test need not wait)
     s, panel = window.session, window.loss_panel
     h = s.history
     final = panel.readout.text()

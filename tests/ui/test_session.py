@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
+import pytest
 
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import synthetic
-from gdviewer.core.race import Race
-from gdviewer.core.trainer import Trainer, train
+from gdviewer.core.trainer import train
 from gdviewer.ui.session import FINISHED, PAUSED, RUNNING, Session
-from gdviewer.ui.worker import TrainingWorker
 
 SGD = RunConfig(algorithm="stochastic", lr=0.01, epochs=2)
 
 
-def test_a_session_trains_in_its_thread_exactly_as_the_engine(qtbot):
-    s = Session(run_config=SGD)
+@pytest.fixture
+def sessions():
+    """Sessions that are shut down after the test (their training process goes back to the
+    pool for the next test)."""
+    made: list[Session] = []
+
+    def make(**kwargs) -> Session:
+        made.append(Session(**kwargs))
+        return made[-1]
+
+    yield make
+    for session in made:
+        assert session.shutdown()
+
+
+def test_a_session_trains_in_its_thread_exactly_as_the_engine(qtbot, sessions):
+    s = sessions(run_config=SGD)
     s.set_speed(0)
     with qtbot.waitSignal(s.state_changed, check_params_cb=lambda state: state == FINISHED, timeout=30000):
         s.play()
@@ -28,8 +40,8 @@ def test_a_session_trains_in_its_thread_exactly_as_the_engine(qtbot):
     assert not s.thread_running
 
 
-def test_the_view_step_is_clamped_and_pauses_a_running_run(qtbot):
-    s = Session(run_config=SGD.with_changes(epochs=50))
+def test_the_view_step_is_clamped_and_pauses_a_running_run(qtbot, sessions):
+    s = sessions(run_config=SGD.with_changes(epochs=50))
     s.set_speed(200)
     s.play()
     qtbot.waitUntil(lambda: len(s.history) >= 5, timeout=30000)
@@ -43,8 +55,8 @@ def test_the_view_step_is_clamped_and_pauses_a_running_run(qtbot):
     assert s.shutdown()
 
 
-def test_step_takes_exactly_the_steps_asked_for(qtbot):
-    s = Session(run_config=SGD)
+def test_step_takes_exactly_the_steps_asked_for(qtbot, sessions):
+    s = sessions(run_config=SGD)
     s.step(7)
     qtbot.waitUntil(lambda: len(s.history) == 7 and s.state == PAUSED, timeout=30000)
     qtbot.wait(100)
@@ -54,31 +66,24 @@ def test_step_takes_exactly_the_steps_asked_for(qtbot):
     assert s.state in (PAUSED, RUNNING) and s.shutdown()
 
 
-def test_the_worker_streams_every_step_in_order_and_stops_on_request(qtbot):
-    data = synthetic(DataConfig())
-    worker = TrainingWorker(Race([Trainer(data, SGD)]), speed=0)
-    chunks, finished = [], []
-    worker.chunk_ready.connect(lambda generation, chunk: chunks.append(chunk))
-    worker.finished.connect(lambda generation, status, message: finished.append(status))
-    worker.run()  # in this thread: the signals arrive directly
-    steps = np.concatenate([c[0].columns["step"] for c in chunks])
-    assert steps.tolist() == list(range(1, 201)) and finished == [FINISHED]
-
-    paused = TrainingWorker(Race([Trainer(data, SGD)]), paused=True, speed=0)
-    got: list[int] = []
-    paused.chunk_ready.connect(lambda generation, chunk: got.extend(chunk[0].columns["step"].tolist()))
-    thread = threading.Thread(target=paused.run)
-    thread.start()
-    paused.request_steps(5)
-    qtbot.waitUntil(lambda: len(got) >= 5 and paused.waiting, timeout=10000)  # (queued to this thread)
-    qtbot.wait(100)
-    paused.request_stop()
-    thread.join(10)
-    assert got == [1, 2, 3, 4, 5] and not thread.is_alive()
+def test_pausing_waits_until_every_step_taken_has_arrived(qtbot, sessions):
+    s = sessions(run_config=SGD.with_changes(epochs=1000))
+    s.set_speed(0)
+    s.play()
+    qtbot.waitUntil(lambda: len(s.history) > 300, timeout=30000)
+    s.pause()
+    qtbot.waitUntil(lambda: s._training.waiting, timeout=10000)
+    held = len(s.history)
+    qtbot.wait(200)
+    assert len(s.history) == held < 100_000 and s.state == PAUSED
+    s.step(5)
+    qtbot.waitUntil(lambda: s._training.waiting and len(s.history) == held + 5, timeout=10000)
+    assert s.history.column("step").tolist() == list(range(1, held + 6))
+    assert s.shutdown() and not s.thread_running
 
 
-def test_the_roster_adds_selects_removes_and_resets_the_race(qtbot):
-    s = Session(run_config=SGD)
+def test_the_roster_adds_selects_removes_and_resets_the_race(qtbot, sessions):
+    s = sessions(run_config=SGD)
     s.step(3)
     qtbot.waitUntil(lambda: len(s.history) == 3, timeout=30000)
     with qtbot.waitSignals([s.runs_changed, s.run_reset], timeout=5000):
@@ -98,13 +103,12 @@ def test_the_roster_adds_selects_removes_and_resets_the_race(qtbot):
     s.shutdown()
 
 
-def test_the_roster_checks_a_replacement_before_changing_anything(qtbot):
-    import pytest
+def test_the_roster_checks_a_replacement_before_changing_anything(qtbot, sessions):
 
     from gdviewer.core.errors import ConfigError
     from gdviewer.core.roster import MAX_RUNS
 
-    s = Session(run_config=SGD)
+    s = sessions(run_config=SGD)
     before = list(s.runs)
     with pytest.raises(ConfigError, match="between 1"):
         s.roster.replace([(SGD, "", "")] * (MAX_RUNS + 1))

@@ -1,0 +1,118 @@
+"""Training in the child process: the numbers are the engine's and the tutorial's, bit for
+bit, and the child never outlives the window, however the window's process ends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gdviewer.core.config import DataConfig, RunConfig
+from gdviewer.core.data import synthetic
+from gdviewer.core.trainer import train
+from gdviewer.ui.session import DIVERGED, FINAL_STATES, FINISHED, Session
+from tests.core.tutorial import tutorial_batch, tutorial_data, tutorial_sgd
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def finish(qtbot, session: Session) -> None:
+    session.set_speed(0)
+    with qtbot.waitSignal(session.state_changed, check_params_cb=lambda state: state in FINAL_STATES,
+                          timeout=60000):
+        session.play()
+
+
+def test_the_tutorials_loops_come_back_from_the_process_bit_for_bit(qtbot):
+    session = Session(run_config=RunConfig(algorithm="stochastic", lr=0.01, epochs=20))
+    try:
+        session.roster.add(RunConfig(algorithm="batch", lr=0.1, epochs=20), name="batch")
+        finish(qtbot, session)
+        X, Y = tutorial_data()
+        sgd, batch = tutorial_sgd(X, Y), tutorial_batch(X, Y)
+        for run, ref in zip(session.runs, (sgd, batch), strict=True):
+            per_epoch = len(run.history) // 20  # the tutorial records (w, b) at each epoch's end
+            for column, values in (("w", ref.w), ("b", ref.b)):
+                ends = run.history.column(column)[per_epoch - 1::per_epoch]
+                np.testing.assert_array_equal(ends, np.float32(values))
+    finally:
+        assert session.shutdown()
+
+
+def test_a_race_of_every_optimiser_equals_the_engine_run_alone(qtbot):
+    data = DataConfig()
+    configs = [RunConfig(algorithm="minibatch", batch_size=10, optimizer=name, lr=lr, epochs=3, shuffle=True)
+               for name, lr in (("gd", 0.05), ("sgd", 0.05), ("momentum", 0.02), ("nesterov", 0.02),
+                                ("adam", 0.5), ("rmsprop", 0.1), ("adagrad", 1.0))]
+    session = Session(data_config=data, run_config=configs[0])
+    try:
+        session.roster.replace([(c, "", "") for c in configs], clock="step")
+        finish(qtbot, session)
+        assert session.state == FINISHED
+        for run, config in zip(session.runs, configs, strict=True):
+            reference, _ = train(synthetic(data), config)
+            for column in ("w", "b", "loss", "dw", "db", "full_loss"):
+                np.testing.assert_array_equal(run.history.column(column), reference.column(column), err_msg=column)
+    finally:
+        assert session.shutdown()
+
+
+def test_a_diverging_run_says_so_from_the_process(qtbot):
+    session = Session(run_config=RunConfig(algorithm="batch", lr=0.13, epochs=20))
+    try:
+        finish(qtbot, session)
+        assert session.state == DIVERGED and "diverg" in session.message.lower()
+    finally:
+        assert session.shutdown()
+
+
+def children_of(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_the_training_process_dies_with_the_window(tmp_path, how):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT),
+           "XDG_CONFIG_HOME": str(tmp_path / "c"), "XDG_DATA_HOME": str(tmp_path / "d"),
+           "XDG_STATE_HOME": str(tmp_path / "s"), "XDG_CACHE_HOME": str(tmp_path / "k")}
+    app = subprocess.Popen([sys.executable, "-m", "gdviewer", "--run", "--speed", "5"], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        children: set[int] = set()
+        while time.monotonic() < deadline and not children:
+            time.sleep(0.2)
+            children = {c for c in children_of(app.pid) if alive(c)}
+        assert children, "the window started no training process"
+        time.sleep(1.0)  # training under way
+        os.kill(app.pid, how)
+        app.wait(30)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(alive(c) for c in children):
+            time.sleep(0.1)
+        assert not any(alive(c) for c in children), f"orphaned training process after signal {how}"
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait(10)
