@@ -18,6 +18,8 @@ from gdviewer.core.race import Race
 MAX_EMIT_RATE = 60.0
 #: Longest wait between two looks at the commands while paused or pacing.
 WAIT_S = 0.25
+#: Steps taken between two looks at the clock at full speed.
+BURST = 16
 
 
 class RaceLoop:
@@ -83,18 +85,39 @@ class RaceLoop:
                     continue
                 next_step_at = max(next_step_at + 1.0 / self.speed, now - 0.1)
             waiting = False
-            budget = self.budget
-            race.step()
-            if budget > 0:
-                self.budget = max(0, self.budget - 1)
-            now = time.perf_counter()
-            slow = 0 < self.speed <= MAX_EMIT_RATE and budget == 0  # every step is a frame
-            if slow or now - last_emit >= self._min_emit_interval:
+            if self.speed == 0 or self.budget > 0:
+                # full speed (or a Step budget): a tight burst until the next chunk is due, then
+                # one look at the commands (a look per step cost a tenth of the speed)
+                self._burst(last_emit + self._min_emit_interval)
                 self.flush()
+                last_emit = time.perf_counter()
+                continue
+            race.step()
+            now = time.perf_counter()
+            if self.speed <= MAX_EMIT_RATE or now - last_emit >= self._min_emit_interval:
+                self.flush()  # slow: every step is a frame
                 last_emit = now
         if self.stop and not race.done:
             race.stop()
         self.flush()
+
+    def _burst(self, until: float) -> None:
+        """Steps until ``until`` (checked every BURST steps), the race's end or the budget's."""
+        race = self.race
+        budget = self.budget
+        clock = time.perf_counter
+        while not race.done:
+            n = BURST if budget == 0 else min(BURST, budget)
+            for _ in range(n):
+                if not race.step() and race.done:
+                    break
+            if budget:
+                budget = max(0, budget - n)
+                self.budget = budget
+                if budget == 0:
+                    return
+            if clock() >= until:
+                return
 
     def flush(self) -> None:
         chunks = self.race.take_chunk()

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from gdviewer.ui.controls.timeline import Timeline
+from gdviewer.ui.paced_text import PacedText, streaming
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
@@ -61,11 +62,13 @@ class StatusLine:
         self.progress.hide()
         bar.addPermanentWidget(self.progress)
         self.labels: dict[str, QLabel] = {}
+        self._texts: dict[str, PacedText] = {}
         for key in self.KEYS:
             label = QLabel()
             label.setAccessibleName(f"Status {key}")
             label.setMinimumWidth(70)
             self.labels[key] = label
+            self._texts[key] = PacedText(label.setText)
             bar.addPermanentWidget(label)
 
     def say(self, text: str, ms: int = 5000) -> None:
@@ -74,7 +77,7 @@ class StatusLine:
 
     def show_state(self, session: Session) -> None:
         replay = " (replay)" if session.view_step is not None else ""
-        self.labels["state"].setText(session.state.capitalize() + replay)
+        self._texts["state"].set(session.state.capitalize() + replay, live=False)
 
     def update(self, session: Session) -> None:
         """The shown step's numbers."""
@@ -83,13 +86,11 @@ class StatusLine:
         epoch = s.shown_epoch
         w, b = s.params
         loss = float(s.surface.loss(w, b)) if math.isfinite(w) and math.isfinite(b) else math.inf
-        lab = self.labels
         self.show_state(session)
-        lab["epoch"].setText(f"Epoch {epoch}/{s.run_config.epochs}")
-        lab["step"].setText(f"Step {n:,}/{s.total_steps:,}")
-        lab["loss"].setText(f"Loss {loss:.5g}")
-        lab["w"].setText(f"w {w:.5g}")
-        lab["b"].setText(f"b {b:.5g}")
+        live = streaming(s)
+        for key, text in (("epoch", f"Epoch {epoch}/{s.run_config.epochs}"), ("step", f"Step {n:,}/{s.total_steps:,}"),
+                          ("loss", f"Loss {loss:.5g}"), ("w", f"w {w:.5g}"), ("b", f"b {b:.5g}")):
+            self._texts[key].set(text, live)
 
 
 class Frame(QObject):

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from gdviewer.ui.controls.fitting_label import FittingLabel
+from gdviewer.ui.paced_text import PacedText, streaming
 from gdviewer.ui.session import RUNNING, Session
 
 
@@ -35,6 +36,7 @@ class Timeline(QWidget):
         row.addWidget(self.live_button)
         self.slider.valueChanged.connect(self._on_value)
         self._syncing = False
+        self._texts = PacedText(lambda joined: self.label.set_texts(*joined.split("\x00")))
         self.sync()
 
     def sync(self) -> None:
@@ -47,11 +49,13 @@ class Timeline(QWidget):
             self.slider.setValue(s.shown_steps)
         finally:
             self._syncing = False
-        k = s.shown_steps
-        epoch = s.moment().shown_epoch
+        moment = s.moment()
+        k = moment.shown_steps
+        epoch = moment.shown_epoch
         where = "live" if s.view_step is None else "replay"
-        self.label.set_texts(f"step {k:,} of {n:,} · epoch {epoch} ({where})",
-                             f"step {k:,}/{n:,} · epoch {epoch}", f"step {k:,}/{n:,}")
+        texts = (f"step {k:,} of {n:,} · epoch {epoch} ({where})", f"step {k:,}/{n:,} · epoch {epoch}",
+                 f"step {k:,}/{n:,}")
+        self._texts.set("\x00".join(texts), streaming(moment))
         self.live_button.setEnabled(s.view_step is not None)
         self.slider.setEnabled(n > 0)
 

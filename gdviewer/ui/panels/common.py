@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gdviewer.core.moment import Moment
+from gdviewer.ui.paced_text import PacedText, streaming
 from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
 
 #: Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
@@ -88,6 +89,7 @@ class PanelWidget(QWidget):
         # room for the data however the window is laid out (the layout grows the panel for it)
         self.plot_item.getViewBox().setMinimumSize(90, 40)
         self.readout = QLabel(" ")
+        self._readout_text = PacedText(self._show_readout)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setAccessibleName(f"{title} readout")
         # long readouts must not force a wide window: they are clipped, not a minimum width
@@ -132,10 +134,20 @@ class PanelWidget(QWidget):
         self.moment = moment
 
     def set_readout(self, text: str, full: str | None = None) -> None:
-        """The line under the plot (numbers at a few digits) and its tooltip (``full``: every digit)."""
-        if text != self.readout.text():
-            self.readout.setText(text)
-            self.readout.setToolTip(full or "")
+        """The line under the plot (numbers at a few digits) and its tooltip (``full``: every
+        digit); paced while a run streams live (``ui/paced_text.py``)."""
+        self._readout_text.set(f"{text}\x00{full or ''}", streaming(self.moment))
+
+    def set_readout_now(self, text: str) -> None:
+        """A line that answers the user (a hover, a refusal): shown at once, unpaced."""
+        self.readout.setText(text)
+        self.readout.setToolTip("")
+        self._readout_text.forget()
+
+    def _show_readout(self, both: str) -> None:
+        text, full = both.split("\x00", 1)
+        self.readout.setText(text)
+        self.readout.setToolTip(full)
 
     #: Presentation mode folds the row above the plot away (options, not content) to give the
     #: plot the height; a panel whose row shows content (the data's equation) keeps it.

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QLabel, QWidget
 
 from gdviewer.core.moment import Moment
 from gdviewer.ui.data_edit import MAX_EDITABLE_POINTS, EditableScatter
+from gdviewer.ui.paced_text import PacedText, streaming
 from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget, other_run_pen
 
 #: Most samples drawn as dots; above this a regular subsample is shown (the fit uses all).
@@ -42,6 +43,7 @@ class DataPanel(PanelWidget):
         self.equation.setAccessibleName("Fitted line equation")
         self.equation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.equation.setMinimumWidth(1)  # clipped rather than a minimum width for the window
+        self._equation_text = PacedText(self.equation.setText)
         self.add_header_controls(self.edit_box, self.equation)
         self.edit_box.toggled.connect(self.set_editable)
         self.selected_point: int | None = None
@@ -81,7 +83,7 @@ class DataPanel(PanelWidget):
         n = self.moment.dataset.n
         if on and n > MAX_EDITABLE_POINTS:
             self.edit_box.setChecked(False)
-            self.readout.setText(f"{n:,} points are too many to edit by hand (at most {MAX_EDITABLE_POINTS:,})")
+            self.set_readout_now(f"{n:,} points are too many to edit by hand (at most {MAX_EDITABLE_POINTS:,})")
             return
         self.points.editable = on
         self.plot_item.getViewBox().setMouseEnabled(x=not on, y=not on)
@@ -148,10 +150,10 @@ class DataPanel(PanelWidget):
         w, b = s.params
         if math.isfinite(w) and math.isfinite(b):
             self.fit_line.setData(self._x_ends, w * self._x_ends + b)
-            self.equation.setText(f"ŷ = {w:.4g}·x {'+' if b >= 0 else '−'} {abs(b):.4g}")
+            self._equation_text.set(f"ŷ = {w:.4g}·x {'+' if b >= 0 else '−'} {abs(b):.4g}", streaming(s))
         else:
             self.fit_line.setData([], [])
-            self.equation.setText("ŷ: parameters are not finite (the run diverged)")
+            self._equation_text.set("ŷ: parameters are not finite (the run diverged)", streaming(s))
         idx = s.shown_batch()
         idx = idx[idx < s.dataset.n]  # never index past the points (defensive)
         ds = s.dataset
@@ -167,8 +169,8 @@ class DataPanel(PanelWidget):
             self.batch.setData(ds.x[idx], ds.y[idx])
         n = s.shown_steps
         if not n:
-            self.readout.setText(f"{ds.n:,} samples · press Play to train")
+            self.set_readout(f"{ds.n:,} samples · press Play to train")
         elif full_batch:
-            self.readout.setText(f"step {n:,} used all {ds.n:,} samples")
+            self.set_readout(f"step {n:,} used all {ds.n:,} samples")
         else:
-            self.readout.setText(f"step {n:,} used the {idx.size:,} circled of {ds.n:,} samples")
+            self.set_readout(f"step {n:,} used the {idx.size:,} circled of {ds.n:,} samples")

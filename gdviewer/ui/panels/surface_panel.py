@@ -138,7 +138,7 @@ class SurfacePanel(PanelWidget):
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
         self.batch_box.toggled.connect(self._on_overlay_toggled)
         self._hover: tuple[float, float] | None = None  # the last point under the mouse
-        self.readout.setText(HOVER_HINT)
+        self.set_readout_now(HOVER_HINT)
         self.sync_runs()
         self.restyle()
         self.update_data()
@@ -439,11 +439,11 @@ class SurfacePanel(PanelWidget):
     def _hover_caption(self) -> None:
         """The loss under the mouse, computed on the current data (so new data updates it)."""
         if self._hover is None:
-            self.readout.setText(HOVER_HINT)
+            self.set_readout_now(HOVER_HINT)
             return
         w, b = self._hover
         loss = float(self.moment.surface.loss(w, b))
-        self.readout.setText(f"w = {w:.4g}, b = {b:.4g}: loss {loss:.5g} · click to start here")
+        self.set_readout_now(f"w = {w:.4g}, b = {b:.4g}: loss {loss:.5g} · click to start here")
 
     def _on_click(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or event.double():
