@@ -88,9 +88,10 @@ class RaceLoop:
             if self.speed == 0 or self.budget > 0:
                 # full speed (or a Step budget): a tight burst until the next chunk is due, then
                 # one look at the commands (a look per step cost a tenth of the speed)
-                self._burst(last_emit + self._min_emit_interval)
+                due = max(last_emit + self._min_emit_interval, time.perf_counter() - self._min_emit_interval)
+                self._burst(due)
                 self.flush()
-                last_emit = time.perf_counter()
+                last_emit = due  # a steady beat: the chunk's own cost does not stretch the period
                 continue
             race.step()
             now = time.perf_counter()

@@ -64,6 +64,15 @@ def other_run_pen(style: PlotStyle, colour: str):
     return style.pen(style.visible(colour), 1.5)
 
 
+def set_points(item: pg.ScatterPlotItem, xs: list[float], ys: list[float]) -> None:
+    """``item.setData(xs, ys)`` only when the points changed: pyqtgraph rebuilds every spot on
+    each call (~0.2 ms), and markers such as the start point stay put for a whole run."""
+    key = (tuple(xs), tuple(ys))
+    if getattr(item, "_shown_points", None) != key:
+        item._shown_points = key
+        item.setData(xs, ys)
+
+
 def finite_or_nan(a: np.ndarray) -> np.ndarray:
     """A float64 copy with ±inf replaced by NaN (drawn as gaps; inf would wreck auto-range)."""
     out = np.asarray(a, dtype=np.float64).copy()

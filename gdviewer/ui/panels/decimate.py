@@ -62,3 +62,20 @@ class Envelope:
         y[0::2] = lo
         y[1::2] = hi
         return x, y
+
+
+def thin_to_pixels(x: np.ndarray, y: np.ndarray, pixel_w: float, pixel_h: float) -> tuple[np.ndarray, np.ndarray]:
+    """A path (any direction, like the parameters' walk on the surface) without the points
+    that stay in the same screen pixel as the point before them: what is drawn moves by less
+    than a pixel, and a slow SGD path's 20,000 points become the few thousand that show.
+    The first and last points are always kept. No thinning if the pixel size is unknown."""
+    n = x.shape[0]
+    if n < 3 or not (np.isfinite(pixel_w) and np.isfinite(pixel_h) and pixel_w > 0 and pixel_h > 0):
+        return x, y
+    with np.errstate(invalid="ignore", over="ignore"):
+        cx = np.floor(x / pixel_w)
+        cy = np.floor(y / pixel_h)
+    keep = np.empty(n, dtype=bool)
+    keep[0] = keep[-1] = True
+    np.logical_or(cx[1:-1] != cx[:-2], cy[1:-1] != cy[:-2], out=keep[1:-1])
+    return x[keep], y[keep]

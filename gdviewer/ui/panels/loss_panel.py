@@ -14,6 +14,10 @@ from gdviewer.ui.readouts import number
 X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen (gradient evaluations)"}
 
 
+#: Points drawn of another run's full-data loss (min/max pairs): about one per pixel column.
+OTHER_RUN_POINTS = 600
+
+
 class LossPanel(PanelWidget):
     """Loss against steps, epochs or samples seen; linear or log scale."""
 
@@ -112,7 +116,8 @@ class LossPanel(PanelWidget):
                 # unnamed: the runs are named in the surface's legend (a name each here overflows)
                 curve = pg.PlotDataItem(pen=other_run_pen(self.style, run.colour))
                 self.plot_item.addItem(curve)
-                self.other_curves.append((curve, Envelope(s.steps_of(i) + 1)))
+                # faint and smooth (the full-data loss): a point per pixel column is plenty
+                self.other_curves.append((curve, Envelope(s.steps_of(i) + 1, OTHER_RUN_POINTS)))
         self.full_pen.restyle(color=self.style.visible(s.run.colour), scale=self.style.line_scale)
 
     def _draw_other_runs(self) -> None:
