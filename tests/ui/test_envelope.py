@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pytest
 
-from gdviewer.ui.panels.decimate import MAX_POINTS, Envelope
+from gdviewer.ui.panels.decimate import MAX_POINTS, Envelope, thin_to_pixels
 
 
 def reference(values, bucket: int) -> tuple[list[float], list[float]]:
@@ -219,3 +219,17 @@ def test_never_more_than_max_points_plus_two(total, max_points):
         x, y = env.compute(values[:n], owner)
         assert x.size == y.size <= max_points + 2
         assert np.all(np.diff(x) >= 0) and (x.size == 0 or 0 <= x[0] <= x[-1] < n)
+
+
+def test_a_path_thinned_to_pixels_keeps_its_ends_and_every_pixel_it_enters():
+    rng = np.random.default_rng(3)
+    x = np.cumsum(rng.normal(0, 0.01, 5000))
+    y = np.cumsum(rng.normal(0, 0.01, 5000))
+    tx, ty = thin_to_pixels(x, y, 0.05, 0.05)
+    assert tx.size < x.size / 2, "most steps stay within a pixel of the last"
+    assert (tx[0], ty[0], tx[-1], ty[-1]) == (x[0], y[0], x[-1], y[-1])
+    kept = np.isin(x, tx) & np.isin(y, ty)
+    cells = np.stack([np.floor(x / 0.05), np.floor(y / 0.05)], axis=1)
+    for i in np.flatnonzero(~kept):  # a point left out is in the pixel of the point before it
+        assert (cells[i] == cells[i - 1]).all()
+    assert thin_to_pixels(x, y, float("nan"), 0.05)[0] is x  # unknown pixel size: drawn whole

@@ -25,7 +25,10 @@ def test_batch_vs_stochastic_preset_trains_both_runs_exactly(qtbot, window):
         assert run.status == FINISHED
     window.redraw()
     ((other_path, _point),) = window.surface_panel.other_items
-    assert other_path.getData()[0].size == 2001  # the stochastic run's whole path, faint
+    xs, _ys = other_path.getData()  # the stochastic run's path, faint, drawn at the screen's resolution
+    h = s.runs[1].history
+    path_w = np.concatenate([[h.initial_w], h.column("w")])
+    assert xs[0] == path_w[0] and xs[-1] == path_w[-1] and np.isin(xs, path_w).all()
     assert len(window.data_panel.other_fits) == 1 and len(window.loss_panel.other_curves) == 1
     assert window.run_list.list.count() == 2
 
