@@ -104,6 +104,24 @@ class LossSurface:
         EQUAL_SCALE_MAX_ELONGATION times longer than wide (the tutorial's: about 3)."""
         return self.elongation <= EQUAL_SCALE_MAX_ELONGATION
 
+    def level_set(self, level: float, points: int = 721) -> tuple[np.ndarray, np.ndarray] | None:
+        """The contour L(w, b) = ``level``, exactly: L is quadratic, so it is the ellipse
+        ½·Δᵀ∇²L·Δ = level − L* around the optimum, along the Hessian's eigen-directions with
+        half-axes √(2·(level − L*)/λ). Closed (the last point is the first). None when there
+        is no ellipse: the level is not above the minimum, or all x are equal."""
+        excess = float(level) - self.min_loss
+        if self.degenerate or not math.isfinite(excess) or excess <= 0:
+            return None
+        lams, vecs = np.linalg.eigh(self.hessian)
+        if lams[0] <= 0:
+            return None
+        t = np.linspace(0.0, 2.0 * math.pi, points)
+        t[-1] = 0.0  # closed exactly
+        radii = np.sqrt(2.0 * excess / lams)
+        delta = vecs @ (radii[:, None] * np.vstack([np.cos(t), np.sin(t)]))
+        w_opt, b_opt = self.optimum
+        return w_opt + delta[0], b_opt + delta[1]
+
     @property
     def critical_learning_rate(self) -> float:
         """Largest stable learning rate of plain batch GD: 2 / λmax(∇²L)."""

@@ -180,3 +180,22 @@ def test_degenerate_x_trains():
 def test_not_degenerate_for_ordinary_data(surface):
     assert not surface.degenerate
     assert surface.n == 100
+
+
+@pytest.mark.parametrize("excess", [0.01, 1.0, 250.0])
+def test_a_level_set_is_the_closed_ellipse_where_the_loss_equals_the_level(surface, excess):
+    level = surface.min_loss + excess
+    w, b = surface.level_set(level)
+    np.testing.assert_allclose(surface.loss(w, b), level, rtol=1e-9)
+    assert (w[0], b[0]) == (w[-1], b[-1])
+    # it goes round the optimum: the angle from the optimum covers a full turn
+    w_opt, b_opt = surface.optimum
+    turns = np.unwrap(np.arctan2(b - b_opt, w - w_opt))
+    assert abs(abs(turns[-1] - turns[0]) - 2 * math.pi) < 1e-6
+
+
+def test_no_level_set_below_the_minimum_or_for_constant_x():
+    flat = LossSurface.from_data(np.full(10, 2.0, dtype=np.float32), np.arange(10, dtype=np.float32))
+    assert flat.level_set(flat.min_loss + 1.0) is None
+    surface = LossSurface.from_data(np.arange(10, dtype=np.float32), np.arange(10, dtype=np.float32) * 2)
+    assert surface.level_set(surface.min_loss) is None and surface.level_set(surface.min_loss - 1) is None

@@ -98,3 +98,16 @@ def test_the_readouts_show_the_recorded_numbers(qtbot, shown, history):
     cell = table.table.item(keys.index("w"), 0)
     assert cell.toolTip() == repr(float(history.column("w")[6]))
     assert table.table.item(keys.index("step"), 0).text() == "7/20"
+
+
+def test_the_surface_contours_are_level_sets_of_the_loss(qtbot, shown):
+    from gdviewer.ui.panels.surface_panel import CONTOUR_LEVELS
+
+    panel = make(qtbot, SurfacePanel, shown)
+    panel.update_data()
+    panel.recompute_surface()
+    xs, ys = panel.contours.getData()
+    finite = np.isfinite(xs)
+    losses = DATA.surface.loss(xs[finite], ys[finite])
+    levels = np.unique(np.round(np.log(losses), 6))
+    assert 1 <= levels.size <= CONTOUR_LEVELS, "every contour point lies on one of the few levels"

@@ -79,9 +79,6 @@ class SurfacePanel(PanelWidget):
         layout.removeItem(self.plot_item.titleLabel)
         layout.addItem(self.plot_item.titleLabel, 0, 1, 1, 5)
         self.contours = pg.PlotDataItem(connect="finite")
-        # static between changes of the view: painted once into a pixmap, then only blitted
-        # (stroking them every frame cost ~2 ms of the surface's ~7 ms paint with 5 runs)
-        self.contours.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot_item.addItem(self.contours)
         self.contour_labels: list[pg.TextItem] = []
         self.path = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=2))
@@ -247,7 +244,6 @@ class SurfacePanel(PanelWidget):
 
     def _draw_contours(self, w0: float, w1: float, b0: float, b1: float) -> None:
         surface = self.moment.surface
-        nw, nb = CONTOUR_SHAPE
         _ws, _bs, loss = surface.grid((w0, w1), (b0, b1), CONTOUR_SHAPE)
         base = surface.min_loss
         span = float(loss.max()) - base
@@ -260,21 +256,18 @@ class SurfacePanel(PanelWidget):
         levels = base + span * 0.6 * 0.25 ** np.arange(CONTOUR_LEVELS)
         xs: list[np.ndarray] = []
         ys: list[np.ndarray] = []
-        sx, sy = (w1 - w0) / (nw - 1), (b1 - b0) / (nb - 1)
         w_opt, b_opt = surface.optimum
         for k, level in enumerate(levels):
             # labels sit at different angles around the optimum so they do not pile up
             angle = math.radians(50 + 40 * k)
             best: tuple[float, float, float] | None = None
-            for line in pg.isocurve(loss, float(level), connected=True):
-                arr = np.asarray(line, dtype=np.float64)
-                if arr.ndim != 2 or len(arr) < 2:
-                    continue
-                # isocurve's coordinates are index + 0.5 (pixel centres)
-                lw = w0 + (arr[:, 0] - 0.5) * sx
-                lb = b0 + (arr[:, 1] - 0.5) * sy
+            for lw, lb in self._level_lines(loss, float(level), (w0, w1, b0, b1)):
                 xs += [lw, np.array([np.nan])]
                 ys += [lb, np.array([np.nan])]
+                inside = (lw >= w0) & (lw <= w1) & (lb >= b0) & (lb <= b1)  # a label where it shows
+                if inside.sum() < 2:
+                    continue
+                lw, lb = lw[inside], lb[inside]
                 u, v = (lw - w_opt) / (w1 - w0), (lb - b_opt) / (b1 - b0)
                 if max(np.ptp(u), np.ptp(v)) < 0.08:
                     continue  # too small to carry a readable label
@@ -286,13 +279,30 @@ class SurfacePanel(PanelWidget):
                 label = pg.TextItem(f"{level:.3g}", color=(255, 255, 255), anchor=(0.5, 0.5))
                 label.setFont(self.style.font())
                 label.setPos(best[0], best[1])
-                label.textItem.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 self.plot_item.addItem(label, ignoreBounds=True)
                 self.contour_labels.append(label)
         if xs:
             self.contours.setData(np.concatenate(xs), np.concatenate(ys))
         else:
             self.contours.setData([], [])
+
+    def _level_lines(self, loss: np.ndarray, level: float,
+                     box: tuple[float, float, float, float]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The contour at ``level``: the engine's exact ellipse (a vectorised formula; tracing
+        the grid with pyqtgraph's isocurve took ~25 ms a re-frame, a stall while following a
+        run), or, when x is constant and the level set is two lines, traced on the grid."""
+        ellipse = self.moment.surface.level_set(level)
+        if ellipse is not None:
+            return [ellipse]
+        w0, w1, b0, b1 = box
+        nw, nb = loss.shape
+        sx, sy = (w1 - w0) / (nw - 1), (b1 - b0) / (nb - 1)
+        lines = []
+        for line in pg.isocurve(loss, level, connected=True):
+            arr = np.asarray(line, dtype=np.float64)
+            if arr.ndim == 2 and len(arr) >= 2:  # isocurve's coordinates are index + 0.5 (pixel centres)
+                lines.append((w0 + (arr[:, 0] - 0.5) * sx, b0 + (arr[:, 1] - 0.5) * sy))
+        return lines
 
     # --- per frame ---------------------------------------------------------------------
     def sync_runs(self) -> None:
