@@ -34,5 +34,6 @@ def run(quick: bool) -> list[Figure]:
     return [
         Figure("start-up", "process start to first paint of the window", paint, "s", "<= 1.0",
                f"best of {len(runs)}"),
-        Figure("start-up", "process start to ready-to-train", ready, "s", "", "torch imported, data and surface ready"),
+        Figure("start-up", "process start to ready-to-train", ready, "s", "",
+               "training process warm (torch imported there), data and surface ready"),
     ]

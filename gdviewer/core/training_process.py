@@ -26,17 +26,18 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # (multiprocessing is imported when a process starts: 18 ms off the first paint)
+    from multiprocessing.connection import Connection
 
 #: How long closing waits for a child to quit before it is killed.
 QUIT_TIMEOUT_S = 1.0
@@ -168,6 +169,8 @@ class TrainingProcess:
     """
 
     def __init__(self, target: Callable[[Connection, Connection, int], None] = serve) -> None:
+        import multiprocessing
+
         context = multiprocessing.get_context("spawn")
         child_commands, self._commands = context.Pipe(duplex=False)
         self.results, child_results = context.Pipe(duplex=False)

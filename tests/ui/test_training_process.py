@@ -115,3 +115,21 @@ def test_the_training_process_dies_with_the_window(tmp_path, how):
         if app.poll() is None:
             app.kill()
             app.wait(10)
+
+
+def test_the_training_thread_alone_streams_every_step_and_reports_the_end(qtbot):
+    from gdviewer.ui.training_thread import TrainingThread
+
+    thread = TrainingThread()
+    config = RunConfig(algorithm="stochastic", lr=0.01, epochs=2)
+    got: list[int] = []
+    thread.chunks.connect(lambda chunks: got.extend(chunks[0].columns["step"].tolist()))
+    try:
+        with qtbot.waitSignal(thread.finished, timeout=60000) as end:
+            thread.start(synthetic(DataConfig()), [config], "epoch", paused=False, speed=0.0)
+        assert got == list(range(1, 201))
+        status, _message, runs = end.args
+        assert status == FINISHED and [r[0] for r in runs] == [FINISHED]
+        assert not thread.active and thread.stop() is None
+    finally:
+        assert thread.shutdown()
