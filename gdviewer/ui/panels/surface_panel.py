@@ -257,6 +257,10 @@ class SurfacePanel(PanelWidget):
         xs: list[np.ndarray] = []
         ys: list[np.ndarray] = []
         w_opt, b_opt = surface.optimum
+        # labels inside the view itself (the grid has a margin of a quarter view on each side),
+        # a little in from its edges so none is cut in half
+        iw, ib = (w1 - w0) / 6 * 1.3, (b1 - b0) / 6 * 1.3
+        vw0, vw1, vb0, vb1 = w0 + iw, w1 - iw, b0 + ib, b1 - ib
         for k, level in enumerate(levels):
             # labels sit at different angles around the optimum so they do not pile up
             angle = math.radians(50 + 40 * k)
@@ -264,7 +268,7 @@ class SurfacePanel(PanelWidget):
             for lw, lb in self._level_lines(loss, float(level), (w0, w1, b0, b1)):
                 xs += [lw, np.array([np.nan])]
                 ys += [lb, np.array([np.nan])]
-                inside = (lw >= w0) & (lw <= w1) & (lb >= b0) & (lb <= b1)  # a label where it shows
+                inside = (lw >= vw0) & (lw <= vw1) & (lb >= vb0) & (lb <= vb1)  # a label where it shows
                 if inside.sum() < 2:
                     continue
                 lw, lb = lw[inside], lb[inside]
