@@ -64,6 +64,13 @@ def other_run_pen(style: PlotStyle, colour: str):
     return style.pen(style.visible(colour), 1.5)
 
 
+def other_run_curve(style: PlotStyle, colour: str) -> pg.PlotCurveItem:
+    """The one item of a run that is not selected (a faint path, curve or line): a bare curve,
+    without PlotDataItem's layer of downsampling and bounds checks, which cost most of the
+    per-frame time of five runs' faint items."""
+    return pg.PlotCurveItem(pen=other_run_pen(style, colour), connect="finite")
+
+
 def set_points(item: pg.ScatterPlotItem, xs: list[float], ys: list[float]) -> None:
     """``item.setData(xs, ys)`` only when the points changed: pyqtgraph rebuilds every spot on
     each call (~0.2 ms), and markers such as the start point stay put for a whole run."""

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QLabel, QWidget
 from gdviewer.core.moment import Moment
 from gdviewer.ui.data_edit import MAX_EDITABLE_POINTS, EditableScatter
 from gdviewer.ui.paced_text import PacedText, streaming
-from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget, other_run_pen
+from gdviewer.ui.panels.common import BLUE, VERMILLION, PanelWidget, other_run_curve
 
 #: Most samples drawn as dots; above this a regular subsample is shown (the fit uses all).
 MAX_SCATTER_POINTS = 5_000
@@ -73,7 +73,7 @@ class DataPanel(PanelWidget):
         self.other_fits = []
         for i, run in enumerate(s.runs):
             if i != s.selected:
-                item = pg.PlotDataItem(pen=other_run_pen(self.style, run.colour))
+                item = other_run_curve(self.style, run.colour)
                 self.plot_item.addItem(item)
                 self.other_fits.append(item)
         self.fit_line.setPen(self.style.pen(self.style.visible(s.run.colour), 3))

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from gdviewer.core.moment import Moment
-from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan, other_run_pen
+from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan, other_run_curve
 from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.readouts import number
 
@@ -114,7 +114,7 @@ class LossPanel(PanelWidget):
         for i, run in enumerate(s.runs):
             if i != s.selected:
                 # unnamed: the runs are named in the surface's legend (a name each here overflows)
-                curve = pg.PlotDataItem(pen=other_run_pen(self.style, run.colour))
+                curve = other_run_curve(self.style, run.colour)
                 self.plot_item.addItem(curve)
                 # faint and smooth (the full-data loss): a point per pixel column is plenty
                 self.other_curves.append((curve, Envelope(s.steps_of(i) + 1, OTHER_RUN_POINTS)))

@@ -26,7 +26,7 @@ from gdviewer.ui.panels.common import (
     AdaptivePen,
     PanelWidget,
     SideLegend,
-    other_run_pen,
+    other_run_curve,
     set_points,
     style_axis,
     style_legend,
@@ -319,7 +319,7 @@ class SurfacePanel(PanelWidget):
         for i, run in enumerate(s.runs):
             if i == s.selected:
                 continue
-            path = pg.PlotDataItem(pen=other_run_pen(self.style, run.colour))
+            path = other_run_curve(self.style, run.colour)
             point = pg.ScatterPlotItem(symbol="o", size=self.style.marker(10), pen=self.style.pen("k", 1),
                                        brush=pg.mkBrush(run.colour))
             self.plot_item.addItem(path)
