@@ -60,6 +60,7 @@ def measure(window, configs: list[RunConfig], clock: str, repeats: int) -> tuple
     s = window.session
     s.roster.replace([(c, "", "") for c in configs], clock)
     counter, probe = RepaintCounter(window), StallProbe()
+    stream(window, counter, probe)  # untimed: a process's first torch.optim race loads it (~1.3 s, once)
     ratios, fps, stall, detail = [], [], 0.0, ""
     for _ in range(repeats):
         headless = headless_rate(configs, clock)

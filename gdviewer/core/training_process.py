@@ -147,20 +147,6 @@ class _Child:
             self.loop = None
 
 
-def _warm_up() -> None:
-    """One step of every optimiser on two points, before saying "ready": torch.optim's first
-    step loads more of torch (measured: the first race of five optimisers waited 2.2 s for
-    its first chunk)."""
-    from gdviewer.core.config import OPTIMIZERS, RunConfig
-    from gdviewer.core.data import Dataset
-    from gdviewer.core.trainer import Trainer
-
-    points = np.array([[0.0], [1.0]], dtype=np.float32)
-    data = Dataset(points, points)
-    for name in OPTIMIZERS:
-        Trainer(data, RunConfig(algorithm="batch", optimizer=name, epochs=1)).step()
-
-
 def serve(commands: Connection, results: Connection, parent_pid: int) -> None:
     """The child's main function."""
     _die_with_parent(parent_pid)
@@ -168,9 +154,9 @@ def serve(commands: Connection, results: Connection, parent_pid: int) -> None:
     import torch
 
     torch.set_num_threads(1)  # one core for training, the other stays with the window
-    import gdviewer.core.race_loop  # noqa: F401  (warm: the first race starts at once)
+    import gdviewer.core.race_loop
+    import gdviewer.core.trainer  # noqa: F401
 
-    _warm_up()
     results.send(("ready", os.getpid()))
     _Child(commands, results).serve()
 
