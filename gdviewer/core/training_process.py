@@ -56,12 +56,13 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 class _Child:
-    """The child's state: the data sets it was sent and the race it runs."""
+    """The child's state: the latest data set it was sent and the race it runs."""
 
     def __init__(self, commands: Connection, results: Connection) -> None:
         self.commands = commands
         self.results = results
-        self.datasets: dict[Any, Any] = {}
+        self.dataset = None  # the latest data set sent (its surface computed once, at first use)
+        self.data_key: Any = None
         self.loop = None
         self.generation = -1
 
@@ -85,7 +86,7 @@ class _Child:
             _, key, x, y = message
             from gdviewer.core.data import Dataset
 
-            self.datasets = {key: Dataset(x.reshape(-1, 1), y.reshape(-1, 1))}  # the latest only
+            self.data_key, self.dataset = key, Dataset(x.reshape(-1, 1), y.reshape(-1, 1))
         elif kind == "start":
             self.run_race(*message[1:])
         elif self.loop is not None and message[1] == self.generation:
@@ -124,9 +125,10 @@ class _Child:
 
         self.generation = generation
         results = self.results
-        race = None
         try:
-            dataset = self.datasets[key]
+            if key != self.data_key:
+                raise RuntimeError("the data set of this race was not sent")
+            dataset = self.dataset
             race = Race([Trainer(dataset, config, dataset.surface) for config in configs], clock)
             self.loop = RaceLoop(race, lambda chunks: results.send(("chunk", generation, chunks)), self.poll,
                                  paused, speed, idle=lambda: results.send(("idle", generation)))

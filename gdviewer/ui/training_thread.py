@@ -108,7 +108,11 @@ class TrainingThread(QObject):
     def _send(self, *message: object) -> None:
         if not self._ready:
             self._queue.append(message)
-        elif self._process is not None:
+        elif self._process is None:
+            return
+        elif message[0] == "data":
+            self._process.send_data(*message[1:])  # once per data set and process
+        else:
             self._process.send(*message)
 
     # --- a race -------------------------------------------------------------------------

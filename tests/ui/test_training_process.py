@@ -133,3 +133,26 @@ def test_the_training_thread_alone_streams_every_step_and_reports_the_end(qtbot)
         assert not thread.active and thread.stop() is None
     finally:
         assert thread.shutdown()
+
+
+def test_the_data_go_to_the_process_once_per_data_set(qtbot, monkeypatch):
+    from gdviewer.core.training_process import TrainingProcess
+
+    kinds: list[str] = []
+    original = TrainingProcess.send
+
+    def send(self, *message):
+        kinds.append(message[0])
+        return original(self, *message)
+
+    monkeypatch.setattr(TrainingProcess, "send", send)
+    session = Session(run_config=RunConfig(algorithm="batch", lr=0.1, epochs=3))
+    try:
+        finish(qtbot, session)
+        finish(qtbot, session)  # Play again: the same data
+        assert kinds.count("data") == 1 and kinds.count("start") == 2
+        session.set_data_config(DataConfig(seed=5))
+        finish(qtbot, session)
+        assert kinds.count("data") == 2
+    finally:
+        assert session.shutdown()
