@@ -297,12 +297,5 @@ def run_app(argv: Sequence[str]) -> int:
     from gdviewer.ui.background import wait_for_background_threads
 
     wait_for_background_threads()  # never destroy a QThread that is still running
-    if not window.engine.wait():
-        # Quit within a second of starting: torch is still importing in its thread. Python's
-        # shutdown would run under that import (it fails, or aborts inside a C extension),
-        # and waiting for it would make quitting slow. Everything of ours is saved and
-        # stopped by now, so leave at once, without the interpreter's shutdown.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(exit_code or status)
+    window.engine.close()
     return exit_code or status

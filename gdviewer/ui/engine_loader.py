@@ -31,7 +31,6 @@ class EngineLoader(QObject):
         super().__init__(parent)
         self.is_ready = False
         self._loading = False
-        self._thread: threading.Thread | None = None
         self._exiting = False
         self._loaded.connect(self._on_loaded)
 
@@ -46,19 +45,17 @@ class EngineLoader(QObject):
             if process.wait_ready(READY_TIMEOUT_S) and not self._exiting:
                 self._loaded.emit()  # queued to the GUI thread
 
-        self._thread = threading.Thread(target=load, name="gdviewer-warm-training", daemon=True)
-        self._thread.start()
+        threading.Thread(target=load, name="gdviewer-warm-training", daemon=True).start()
 
     def load_after_first_paint(self, widget: QWidget, fallback_ms: int = 1000) -> None:
         """Start loading once ``widget`` has painted, or after ``fallback_ms``."""
         on_first_paint(widget, lambda: QTimer.singleShot(0, self.load_in_background))
         QTimer.singleShot(fallback_ms, self.load_in_background)
 
-    def wait(self, timeout_s: float = 0.3) -> bool:
-        """At exit: stop waiting for the training process (the waiting thread holds nothing
-        that needs the interpreter's shutdown: it is a daemon). Always True."""
+    def close(self) -> None:
+        """At exit: say nothing more (the thread that waits is a daemon and holds nothing
+        the interpreter's shutdown needs)."""
         self._exiting = True
-        return True
 
     def _on_loaded(self) -> None:
         if not self.is_ready:

@@ -228,7 +228,7 @@ class Session(QObject):
 
     @property
     def thread_running(self) -> bool:
-        return self._training.running
+        return self._training.active
 
     # --- the worker -------------------------------------------------------------------
     def _start(self, paused: bool) -> None:

@@ -62,12 +62,7 @@ class TrainingThread(QObject):
 
     @property
     def active(self) -> bool:
-        """A race is there (running or paused)."""
-        return self._active
-
-    @property
-    def running(self) -> bool:
-        """Training goes on: a race is active (a stopped one has ended before stop returns)."""
+        """A race is there (running or paused); a stopped one has ended before stop returns."""
         return self._active
 
     @property
@@ -166,7 +161,7 @@ class TrainingThread(QObject):
         """Stop, and give the process back to the pool; True once nothing runs."""
         self.stop()
         self._detach(release=True)
-        return not self.running
+        return not self._active
 
     # --- what the child sends -------------------------------------------------------------
     @Slot()
