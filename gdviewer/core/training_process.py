@@ -161,6 +161,7 @@ def serve(commands: Connection, results: Connection, parent_pid: int) -> None:
 
     results.send(("ready", os.getpid()))
     _Child(commands, results).serve()
+    os._exit(0)  # nothing to save here; the interpreter's teardown of torch took about a second
 
 
 # --- the parent's handle --------------------------------------------------------------------
@@ -236,9 +237,12 @@ class TrainingProcess:
         return self.send("data", key, np.ascontiguousarray(x, np.float32), np.ascontiguousarray(y, np.float32))
 
     def close(self) -> None:
-        """Ask the child to quit; kill it if it does not within QUIT_TIMEOUT_S."""
-        self.send("quit")
-        self.process.join(QUIT_TIMEOUT_S)
+        """Ask the child to quit; kill it if it does not within QUIT_TIMEOUT_S, or at once
+        while it is still starting (importing torch, it holds nothing and reads no command:
+        quitting the window in its first seconds waited a second for it)."""
+        if self.ready.is_set():
+            self.send("quit")
+            self.process.join(QUIT_TIMEOUT_S)
         if self.process.is_alive():
             self.process.kill()
             self.process.join(QUIT_TIMEOUT_S)
