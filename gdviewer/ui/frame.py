@@ -90,7 +90,7 @@ class StatusLine:
         live = streaming(s)
         for key, text in (("epoch", f"Epoch {epoch}/{s.run_config.epochs}"), ("step", f"Step {n:,}/{s.total_steps:,}"),
                           ("loss", f"Loss {loss:.5g}"), ("w", f"w {w:.5g}"), ("b", f"b {b:.5g}")):
-            self._texts[key].set(text, live)
+            self._texts[key].set(text, live=live)
 
 
 class Frame(QObject):

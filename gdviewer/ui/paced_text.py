@@ -25,21 +25,22 @@ def streaming(moment: Moment) -> bool:
 
 
 class PacedText:
-    """Shows texts through ``show(text)``, at most once per TEXT_INTERVAL_S while ``live``."""
+    """Shows texts through ``show(*texts)``, at most once per TEXT_INTERVAL_S while ``live``
+    (a label with its tooltip, or a label's longer and shorter forms, change together)."""
 
-    def __init__(self, show: Callable[[str], None]) -> None:
+    def __init__(self, show: Callable[..., None]) -> None:
         self._show = show
-        self._shown: str | None = None
+        self._shown: tuple[str, ...] | None = None
         self._at = -1e9
 
-    def set(self, text: str, live: bool) -> None:
-        if text == self._shown:
+    def set(self, *texts: str, live: bool) -> None:
+        if texts == self._shown:
             return
         now = time.monotonic()
         if live and now - self._at < TEXT_INTERVAL_S:
             return  # a later frame brings a newer text
-        self._at, self._shown = now, text
-        self._show(text)
+        self._at, self._shown = now, texts
+        self._show(*texts)
 
     def forget(self) -> None:
         """Show the next text whatever it is (the label was changed by other means)."""

@@ -36,7 +36,7 @@ class Timeline(QWidget):
         row.addWidget(self.live_button)
         self.slider.valueChanged.connect(self._on_value)
         self._syncing = False
-        self._texts = PacedText(lambda joined: self.label.set_texts(*joined.split("\x00")))
+        self._texts = PacedText(self.label.set_texts)
         self.sync()
 
     def sync(self) -> None:
@@ -55,7 +55,7 @@ class Timeline(QWidget):
         where = "live" if s.view_step is None else "replay"
         texts = (f"step {k:,} of {n:,} · epoch {epoch} ({where})", f"step {k:,}/{n:,} · epoch {epoch}",
                  f"step {k:,}/{n:,}")
-        self._texts.set("\x00".join(texts), streaming(moment))
+        self._texts.set(*texts, live=streaming(moment))
         self.live_button.setEnabled(s.view_step is not None)
         self.slider.setEnabled(n > 0)
 

@@ -152,7 +152,7 @@ class PanelWidget(QWidget):
     def set_readout(self, text: str, full: str | None = None) -> None:
         """The line under the plot (numbers at a few digits) and its tooltip (``full``: every
         digit); paced while a run streams live (``ui/paced_text.py``)."""
-        self._readout_text.set(f"{text}\x00{full or ''}", streaming(self.moment))
+        self._readout_text.set(text, full or "", live=streaming(self.moment))
 
     def set_readout_now(self, text: str) -> None:
         """A line that answers the user (a hover, a refusal): shown at once, unpaced."""
@@ -160,8 +160,7 @@ class PanelWidget(QWidget):
         self.readout.setToolTip("")
         self._readout_text.forget()
 
-    def _show_readout(self, both: str) -> None:
-        text, full = both.split("\x00", 1)
+    def _show_readout(self, text: str, full: str) -> None:
         self.readout.setText(text)
         self.readout.setToolTip(full)
 

@@ -150,10 +150,10 @@ class DataPanel(PanelWidget):
         w, b = s.params
         if math.isfinite(w) and math.isfinite(b):
             self.fit_line.setData(self._x_ends, w * self._x_ends + b)
-            self._equation_text.set(f"ŷ = {w:.4g}·x {'+' if b >= 0 else '−'} {abs(b):.4g}", streaming(s))
+            self._equation_text.set(f"ŷ = {w:.4g}·x {'+' if b >= 0 else '−'} {abs(b):.4g}", live=streaming(s))
         else:
             self.fit_line.setData([], [])
-            self._equation_text.set("ŷ: parameters are not finite (the run diverged)", streaming(s))
+            self._equation_text.set("ŷ: parameters are not finite (the run diverged)", live=streaming(s))
         idx = s.shown_batch()
         idx = idx[idx < s.dataset.n]  # never index past the points (defensive)
         ds = s.dataset
