@@ -240,13 +240,15 @@ class SurfacePanel(PanelWidget):
         self.colorbar.setLevels((lo, hi))
         rect = QRectF(w0, b0, w1 - w0, b1 - b0)
         self.image.setRect(rect)
-        self._draw_contours(w0, w1, b0, b1)
+        self._draw_contours(w0, w1, b0, b1, float(loss.max()))
 
-    def _draw_contours(self, w0: float, w1: float, b0: float, b1: float) -> None:
+    def _draw_contours(self, w0: float, w1: float, b0: float, b1: float, top: float) -> None:
+        """Contours from the minimum up to ``top``, the highest loss on the heatmap's grid."""
         surface = self.moment.surface
-        _ws, _bs, loss = surface.grid((w0, w1), (b0, b1), CONTOUR_SHAPE)
         base = surface.min_loss
-        span = float(loss.max()) - base
+        span = top - base
+        # all x equal: no ellipses, the level sets (two lines) are traced on a coarse grid
+        traced = surface.grid((w0, w1), (b0, b1), CONTOUR_SHAPE)[2] if surface.degenerate else None
         for label in self.contour_labels:
             self.plot_item.removeItem(label)
         self.contour_labels = []
@@ -265,7 +267,7 @@ class SurfacePanel(PanelWidget):
             # labels sit at different angles around the optimum so they do not pile up
             angle = math.radians(50 + 40 * k)
             best: tuple[float, float, float] | None = None
-            for lw, lb in self._level_lines(loss, float(level), (w0, w1, b0, b1)):
+            for lw, lb in self._level_lines(float(level), (w0, w1, b0, b1), traced):
                 xs += [lw, np.array([np.nan])]
                 ys += [lb, np.array([np.nan])]
                 inside = (lw >= vw0) & (lw <= vw1) & (lb >= vb0) & (lb <= vb1)  # a label where it shows
@@ -290,14 +292,16 @@ class SurfacePanel(PanelWidget):
         else:
             self.contours.setData([], [])
 
-    def _level_lines(self, loss: np.ndarray, level: float,
-                     box: tuple[float, float, float, float]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _level_lines(self, level: float, box: tuple[float, float, float, float],
+                     loss: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray]]:
         """The contour at ``level``: the engine's exact ellipse (a vectorised formula; tracing
         the grid with pyqtgraph's isocurve took ~25 ms a re-frame, a stall while following a
-        run), or, when x is constant and the level set is two lines, traced on the grid."""
+        run), or, without one, traced on the grid ``loss`` of ``box``."""
         ellipse = self.moment.surface.level_set(level)
         if ellipse is not None:
             return [ellipse]
+        if loss is None:
+            return []
         w0, w1, b0, b1 = box
         nw, nb = loss.shape
         sx, sy = (w1 - w0) / (nw - 1), (b1 - b0) / (nb - 1)
