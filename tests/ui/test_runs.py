@@ -24,7 +24,9 @@ def test_batch_vs_stochastic_preset_trains_both_runs_exactly(qtbot, window):
         np.testing.assert_array_equal(run.history.column("w"), alone.column("w"))
         assert run.status == FINISHED
     window.redraw()
-    ((other_path, _point),) = window.surface_panel.other_items
+    (other_path,) = window.surface_panel.other_items
+    point_w, point_b = window.surface_panel.other_points.getData()  # the other run's current point, at its end
+    assert (point_w[0], point_b[0]) == (s.runs[1].history.column("w")[-1], s.runs[1].history.column("b")[-1])
     xs, _ys = other_path.getData()  # the stochastic run's path, faint, drawn at the screen's resolution
     h = s.runs[1].history
     path_w = np.concatenate([[h.initial_w], h.column("w")])
