@@ -67,6 +67,9 @@ class Dataset:
         #: The values as they were entered (read from a file, typed, dragged), in float64: what a
         #: session stores. Training uses float32 (the tutorial's dtype); 1.3 there is 1.2999999523.
         self.entered: tuple[np.ndarray, np.ndarray] | None = None
+        self._entered_tuples: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+        self._stable_lrs: dict[tuple, float | None] = {}
+        self._per_sample_limit: float | None = None
 
     @property
     def n(self) -> int:
@@ -137,6 +140,38 @@ class Dataset:
         if self.entered is not None:
             return self.entered
         return self._x.astype(np.float64), self._y.astype(np.float64)
+
+    def entered_tuples(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """:meth:`entered_points` as tuples of floats (what a session stores), made once: for a
+        million points it takes ~50 ms, and every undo record of the data asks for it."""
+        if self._entered_tuples is None:
+            xs, ys = self.entered_points()
+            self._entered_tuples = (tuple(xs.tolist()), tuple(ys.tolist()))
+        return self._entered_tuples
+
+    def stable_lr(self, algorithm: str, batch_size: int, optimizer: str, momentum: float) -> float | None:
+        """``stable_learning_rate`` on these data, remembered per setting: the one-sample and
+        mini-batch limits are a pass over every x (~10 ms at a million points), and each
+        change asks for it from several parts of the window."""
+        key = (algorithm, batch_size, optimizer, momentum)
+        if key not in self._stable_lrs:
+            from gdviewer.core.surface import stable_learning_rate
+
+            if len(self._stable_lrs) >= 64:  # (settings typed one after another: keep it small)
+                self._stable_lrs.clear()
+            per_sample = self.per_sample_limit if algorithm == "stochastic" else None
+            self._stable_lrs[key] = stable_learning_rate(self.surface, self._x, *key, per_sample=per_sample)
+        return self._stable_lrs[key]
+
+    @property
+    def per_sample_limit(self) -> float:
+        """The one-sample steps' stable learning rate (``per_sample_learning_rate_limit``),
+        computed once (a loader computes it off the GUI thread)."""
+        if self._per_sample_limit is None:
+            from gdviewer.core.surface import per_sample_learning_rate_limit
+
+            self._per_sample_limit = per_sample_learning_rate_limit(self._x)
+        return self._per_sample_limit
 
 
 def _is_float32_tensor(value: Any) -> bool:

@@ -14,7 +14,7 @@ from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset
 from gdviewer.core.history import History
 from gdviewer.core.run_status import RunStatus
-from gdviewer.core.surface import LossSurface, stable_learning_rate
+from gdviewer.core.surface import LossSurface
 
 
 @dataclass
@@ -148,5 +148,4 @@ class Moment:
     def stable_lr(self, config: RunConfig | None = None) -> float | None:
         """The largest stable learning rate for ``config`` (the selected run's) on this data."""
         c = config or self.run_config
-        return stable_learning_rate(self.surface, self.dataset.x, c.algorithm, c.batch_size, c.optimizer,
-                                    c.momentum)
+        return self.dataset.stable_lr(c.algorithm, c.batch_size, c.optimizer, c.momentum)

@@ -155,20 +155,21 @@ def minibatch_learning_rate_limit(x: np.ndarray, batch_size: int) -> float:
 
 
 def stable_learning_rate(surface: LossSurface, x: np.ndarray, algorithm: str, batch_size: int,
-                         optimizer: str, momentum: float = 0.0) -> float | None:
+                         optimizer: str, momentum: float = 0.0, per_sample: float | None = None) -> float | None:
     """The largest stable learning rate for this setting, or None where none is fixed.
 
     Exact for plain GD on the batch loss; for stochastic and mini-batch GD it is the limit
     of the worst single step. Heavy-ball momentum widens it by (1 + μ) (the classical bound
     2(1 + μ)/λ), Nesterov's by (1 + μ)/(1 + 2μ). Adaptive optimisers (Adam, RMSprop,
     Adagrad) rescale each step, so no fixed limit exists and None is returned.
+    ``per_sample``: :func:`per_sample_learning_rate_limit` of ``x``, if already known.
     """
     if optimizer in ("adam", "rmsprop", "adagrad"):
         return None
     if algorithm == "batch":
         limit = surface.critical_learning_rate
     elif algorithm == "stochastic":
-        limit = per_sample_learning_rate_limit(x)
+        limit = per_sample_learning_rate_limit(x) if per_sample is None else per_sample
     else:
         limit = minibatch_learning_rate_limit(x, batch_size)
     if optimizer == "momentum":

@@ -227,8 +227,8 @@ class Document(QObject):
         s = self.session
         points = None
         if s.dataset.source != "synthetic":
-            xs, ys = s.dataset.entered_points()  # as entered: 1.3, not float32's 1.2999999523
-            points = (tuple(xs.tolist()), tuple(ys.tolist()), Path(s.dataset.source).name)
+            xs, ys = s.dataset.entered_tuples()  # as entered: 1.3, not float32's 1.2999999523
+            points = (xs, ys, Path(s.dataset.source).name)
         loss = self.parts.loss_panel
         view = {"loss_x_axis": loss.x_axis, "loss_log": loss.log_box.isChecked(), "selected_run": s.selected}
         return SessionSpec(data=s.data_config, run=s.runs[0].config, clock=s.clock, points=points, view=view,
