@@ -151,6 +151,8 @@ def gui_parser() -> argparse.ArgumentParser:
                    help="start in presentation mode: full screen, large text, thick lines")
     p.add_argument("--tour", nargs="?", type=int, const=1, default=None, metavar="STEP",
                    help="start the guided tour (at STEP, from 1); it also opens by itself on the first start")
+    p.add_argument("--step-panel", action="store_true",
+                   help="open the Step panel: the arithmetic of the step shown, worked out on the data")
     p.add_argument("--help-topic", metavar="TOPIC", default=None,
                    help="open the 'What am I looking at?' panel at TOPIC (e.g. surface, zigzag)")
     p.add_argument("--version", action="version", version=f"gdviewer {__version__}")
@@ -241,10 +243,14 @@ def run_app(argv: Sequence[str]) -> int:
     window.show()
     if args.help_topic is not None:
         window.show_help(args.help_topic)
+    if args.step_panel:
+        window.docks["step"].show()
+        window.docks["step"].raise_()
     if args.presentation:
         window.view_options.set_presentation(True)
         if args.size:  # (a desktop without a window manager does not make it full screen)
             window.resize(*args.size)
+            QTimer.singleShot(0, lambda: window.resize(*args.size))  # (after docks placed for it)
     if args.run or not args.screenshot:  # (a screenshot of the untrained window needs no torch)
         window.engine.load_after_first_paint(window.surface_panel.plot_widget.viewport())
     probe = os.environ.get("GDVIEWER_STARTUP_PROBE")

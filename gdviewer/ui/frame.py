@@ -120,6 +120,8 @@ class Frame(QObject):
         self.timeline = timeline
         self.readouts = readouts
         self.status = status
+        #: other views that follow the moment shown (``show_moment``), e.g. the Step panel
+        self.followers: list = []
         self.frames = 0
         self._last = 0.0
         self._dirty = False
@@ -179,6 +181,8 @@ class Frame(QObject):
         for panel in self.panels.all():
             panel.show_moment(moment)
         self.readouts.show_moment(moment)
+        for view in self.followers:
+            view.show_moment(moment)
         return moment
 
     def draw(self) -> None:

@@ -61,6 +61,7 @@ from gdviewer.ui.questions import Questions
 from gdviewer.ui.readouts import ReadoutTable
 from gdviewer.ui.recovery import Autosave
 from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, RUNNING, Session
+from gdviewer.ui.step_panel import StepPanel
 from gdviewer.ui.sweep_view import SweepDialog
 from gdviewer.ui.tour import TourOverlay, main_window_targets, remember_tour_seen
 from gdviewer.ui.view_options import ViewOptions
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.view_options = ViewOptions(self, ActionTable(self), self.panels, self.docks, self.styled_plots)
         self._make_controls()
         self.frame = Frame(s, self.plots, self.timeline, self.readouts, self.status, self)
+        self.frame.followers.append(self.step_panel)
         self.document = Document(s, DocumentParts(self, self.loss_panel,
                                                   self.surface_panel, self.banner, self.status),
                                  self.questions, self.undo_stack, RecentFiles(settings))
@@ -156,6 +158,8 @@ class MainWindow(QMainWindow):
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         self.readouts = ReadoutTable(s.moment())
         self.docks["readouts"] = self._dock("readouts", "Readouts", self.readouts, left)
+        self.step_panel = StepPanel(s.moment())
+        self.docks["step"] = self._dock("step", "Step: the arithmetic", self.step_panel, left)
         self.help_panel = HelpPanel()
         self.docks["help"] = self._dock("help", HELP_PANEL_TITLE, self.help_panel, left)
         self.tour: TourOverlay | None = None
@@ -165,6 +169,8 @@ class MainWindow(QMainWindow):
         right = [self.docks[n] for n in ("data", "loss", "parameters")]
         self.resizeDocks(right, [4, 3, 3], Qt.Orientation.Vertical)  # the data panel has most to show
         self.splitDockWidget(self.docks["controls"], self.docks["readouts"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["readouts"], self.docks["step"])  # a tab beside the readouts
+        self.docks["readouts"].raise_()
         self.tabifyDockWidget(self.docks["controls"], self.docks["help"])  # opened by F1 or a "?" button
         self.docks["help"].hide()
         self.docks["controls"].raise_()
@@ -294,6 +300,7 @@ class MainWindow(QMainWindow):
         topics = {t.id: t for t in self.help_panel.topics()}
         for key, panel in self.plots.by_key().items():
             panel.add_header_widget(make_help_button(topics[PANEL_TOPICS[key]], self.show_help))
+        self.step_panel.add_header_widget(make_help_button(topics["step"], self.show_help))
         links = " · ".join(f'<a href="{topic_id}">{text}</a>' for topic_id, text in
                            (("batches", "batches"), ("learning-rate", "learning rate"), ("optimisers", "optimisers")))
         label = LinkLabel(f"Explain: {links}")

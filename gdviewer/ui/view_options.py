@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QObject, QRect, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QRect, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu
 
@@ -52,6 +52,9 @@ class ViewOptions(QObject):
         self.applier = AppearanceApplier(app) if isinstance(app, QApplication) else None
         #: (dock state, saved geometry, normal rectangle, maximised) from before presentation mode
         self._before_presentation: tuple[QByteArray, QByteArray, QRect, bool] | None = None
+        if "step" in docks:
+            # (moved after the signal: re-docking inside its own visibility change crashes Qt)
+            docks["step"].visibilityChanged.connect(lambda on: QTimer.singleShot(0, lambda: self._place_step_dock(on)))
         add = actions.add
         self.zoom_in_action = add("Zoom in", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(1),
                                         "Larger text everywhere, plots included")
@@ -146,6 +149,7 @@ class ViewOptions(QObject):
             w.showFullScreen()
             width = max(w.width(), w.screen().geometry().width() if w.screen() is not None else 0)
             w.resizeDocks([self.docks["data"]], [round(width * PRESENTATION_PANEL_SHARE)], Qt.Orientation.Horizontal)
+            self._place_step_dock(True)
             self.set_appearance(replace(self.appearance, presentation=True))
             w.statusBar().showMessage("Presentation mode: F11 or Esc to leave, Ctrl + / Ctrl − for text size", 6000)
         else:
@@ -153,6 +157,25 @@ class ViewOptions(QObject):
             w.showNormal()
             self._restore_layout()
             self._before_presentation = None
+
+    def _place_step_dock(self, visible: bool) -> None:
+        """In presentation mode the Step dock, when open, is a tab beside the data panel, with
+        most of the column's height: the left side has no room for its table in large text at
+        1024 × 768 (the window would be wider than the screen). Leaving presentation mode puts
+        it back where it was."""
+        dock = self.docks.get("step")
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        if not (visible and self.presenting and dock is not None and dock.isVisible() and not dock.isFloating()):
+            return
+        w = self.window
+        if w.dockWidgetArea(dock) != right:
+            w.tabifyDockWidget(self.docks["data"], dock)
+            dock.show()
+            dock.raise_()
+            # the worked step needs the height: the loss and parameter panels stay, smaller
+            height = w.height()
+            w.resizeDocks([dock, self.docks["loss"], self.docks["parameters"]],
+                          [round(height * 0.56), round(height * 0.2), round(height * 0.2)], Qt.Orientation.Vertical)
 
     def _restore_layout(self) -> None:
         """The docks and the window's geometry (maximised or not) from before presentation mode."""
