@@ -53,8 +53,7 @@ class ViewOptions(QObject):
         #: (dock state, saved geometry, normal rectangle, maximised) from before presentation mode
         self._before_presentation: tuple[QByteArray, QByteArray, QRect, bool] | None = None
         if "step" in docks:
-            # (moved after the signal: re-docking inside its own visibility change crashes Qt)
-            docks["step"].visibilityChanged.connect(lambda on: QTimer.singleShot(0, lambda: self._place_step_dock(on)))
+            docks["step"].visibilityChanged.connect(self._on_step_dock_shown)
         add = actions.add
         self.zoom_in_action = add("Zoom in", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(1),
                                         "Larger text everywhere, plots included")
@@ -157,6 +156,12 @@ class ViewOptions(QObject):
             w.showNormal()
             self._restore_layout()
             self._before_presentation = None
+
+    def _on_step_dock_shown(self, visible: bool) -> None:
+        # placed after the signal (re-docking inside its own visibility change crashes Qt), and
+        # only while this object lives (the timer's context: a closing window hides its docks)
+        if visible and self.presenting:
+            QTimer.singleShot(0, self, lambda: self._place_step_dock(True))
 
     def _place_step_dock(self, visible: bool) -> None:
         """In presentation mode the Step dock, when open, is a tab beside the data panel, with

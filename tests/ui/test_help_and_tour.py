@@ -24,7 +24,8 @@ from gdviewer.ui.tour import (
     tour_seen,
 )
 
-TOPIC_IDS = {"surface", "path", "zigzag", "learning-rate", "data", "loss", "parameters", "optimisers", "batches"}
+TOPIC_IDS = {"surface", "path", "zigzag", "learning-rate", "data", "loss", "parameters", "optimisers", "batches",
+             "step"}
 
 
 def words(markdown: str) -> int:

@@ -85,3 +85,24 @@ def test_the_panel_works_only_while_it_is_on_screen(qtbot, window, monkeypatch):
     assert calls == []
     _show_step_panel(window, qtbot)
     qtbot.waitUntil(lambda: "Step 2,000 " in _text(window), timeout=3000)
+
+
+def test_in_presentation_mode_the_panel_is_a_tab_beside_the_data(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+    dock = window.docks["step"]
+    assert window.dockWidgetArea(dock) == left
+    window.view_options.set_presentation(True)
+    dock.show()
+    qtbot.waitUntil(lambda: window.dockWidgetArea(dock) == right, timeout=3000)
+    assert dock in window.tabifiedDockWidgets(window.docks["data"])
+    window.view_options.set_presentation(False)
+    qtbot.waitUntil(lambda: window.dockWidgetArea(dock) == left, timeout=3000)
+
+
+def test_the_command_line_opens_the_panel():
+    from gdviewer.ui.app import gui_parser
+
+    assert gui_parser().parse_args(["--step-panel"]).step_panel
+    assert not gui_parser().parse_args([]).step_panel
