@@ -92,10 +92,9 @@ class SurfacePanel(PanelWidget):
         for item in (self.path, self.start_marker, self.optimum, self.current, self.diverged_marker):
             self.plot_item.addItem(item)
         self.optimum.setZValue(5)  # the target stays visible when the current point reaches it
-        # what stays put while a run streams is kept as a device pixmap and not repainted on each
-        # frame (the moving paths dirty the whole view): ~1.5 ms a frame of the surface's paint
-        for item in (self.contours.curve, self.optimum, self.start_marker):
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # (the contours, the optimum and the start are not cached as device pixmaps like the
+        # heatmap: after a re-frame Qt drew the cached contours translated, loops beside the
+        # valley, seen in screenshots twice)
         self.view_box = self.plot_item.getViewBox()
         self.view_box.setAspectLocked(False)
         self._grid_key: tuple | None = None
