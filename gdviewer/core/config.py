@@ -17,7 +17,12 @@ from gdviewer.core.budget import check_memory, check_work
 from gdviewer.core.errors import ConfigError
 
 ALGORITHMS: tuple[str, ...] = ("batch", "stochastic", "minibatch")
-OPTIMIZERS: tuple[str, ...] = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")
+OPTIMIZERS: tuple[str, ...] = (
+    "gd", "sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad",
+    "diagonal", "newton",  # second order: they divide the gradient by the batch loss's curvature
+)
+#: The optimisers that step on the batch loss's Hessian as well as its gradient (core/second_order.py).
+SECOND_ORDER_OPTIMIZERS: tuple[str, ...] = ("diagonal", "newton")
 
 #: How runs racing together line up (see gdviewer.core.race).
 CLOCKS: tuple[str, ...] = ("epoch", "step", "samples")
@@ -36,6 +41,8 @@ OPTIMIZER_LABELS: dict[str, str] = {
     "adam": "Adam",
     "rmsprop": "RMSprop",
     "adagrad": "Adagrad",
+    "diagonal": "Diagonal-preconditioned GD",
+    "newton": "Newton",
 }
 
 #: Limits that keep a run finite in memory and time (a teaching tool, not a cluster).

@@ -1,4 +1,5 @@
-"""Optimisers by name: the tutorial's hand-written update and the torch.optim ones."""
+"""Optimisers by name: the tutorial's hand-written update, the torch.optim ones and the
+second-order ones (Newton, diagonal preconditioning: ``core/second_order.py``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Protocol
 import torch
 
 from gdviewer.core.config import RunConfig
+from gdviewer.core.second_order import DiagonalPreconditionedGD, Newton
 
 
 class Optimizer(Protocol):
@@ -52,4 +54,8 @@ def make_optimizer(config: RunConfig, params: Sequence[torch.Tensor]) -> Optimiz
         return torch.optim.RMSprop(params, lr=config.lr, alpha=config.alpha, eps=config.eps)
     if name == "adagrad":
         return torch.optim.Adagrad(params, lr=config.lr, eps=config.eps)
+    if name == "newton":
+        return Newton(params, lr=config.lr)
+    if name == "diagonal":
+        return DiagonalPreconditionedGD(params, lr=config.lr)
     raise ValueError(f"unknown optimizer {name!r}")  # validate() catches this first

@@ -154,6 +154,25 @@ def minibatch_learning_rate_limit(x: np.ndarray, batch_size: int) -> float:
     return 2.0 / float(lam.max())
 
 
+#: Newton's step multiplies the distance to the batch loss's minimum by (1 − lr), whatever the
+#: valley's shape: it is stable for lr < 2 on every batch (the curvature is divided out).
+NEWTON_LEARNING_RATE_LIMIT = 2.0
+
+
+def diagonal_learning_rate_limit(surface: LossSurface) -> float:
+    """2 / λmax(D^-½·H·D^-½), D = diag(H): the limit of diagonal preconditioning on the full batch.
+
+    The diagonal step D⁻¹g is plain GD on the axes rescaled by √D; there the Hessian is
+    D^-½·H·D^-½ = [[1, ρ], [ρ, 1]] with ρ = |x̄| / √(mean x²), whose largest eigenvalue is 1 + ρ.
+    So the limit is 2 / (1 + ρ): 2 when x is centred (the rescaled valley is round and the step
+    is Newton's), falling towards 1 as x moves off centre (the valley is tilted, which rescaling
+    the axes cannot undo). All x equal to 0: w does not move, only b counts (ρ = 0).
+    """
+    exx = surface.var_x + surface.mean_x**2
+    rho = min(abs(surface.mean_x) / math.sqrt(exx), 1.0) if exx > 0 else 0.0
+    return 2.0 / (1.0 + rho)
+
+
 def stable_learning_rate(surface: LossSurface, x: np.ndarray, algorithm: str, batch_size: int,
                          optimizer: str, momentum: float = 0.0, per_sample: float | None = None) -> float | None:
     """The largest stable learning rate for this setting, or None where none is fixed.
@@ -163,9 +182,21 @@ def stable_learning_rate(surface: LossSurface, x: np.ndarray, algorithm: str, ba
     2(1 + μ)/λ), Nesterov's by (1 + μ)/(1 + 2μ). Adaptive optimisers (Adam, RMSprop,
     Adagrad) rescale each step, so no fixed limit exists and None is returned.
     ``per_sample``: :func:`per_sample_learning_rate_limit` of ``x``, if already known.
+
+    Newton's limit is 2 for every algorithm: each step scales the error of its own batch by
+    1 − lr, and its step is the shortest one (Euclidean), so single-sample steps with lr < 2 are
+    relaxed projections, which cannot blow up. The diagonal step's is 2 / λmax(D^-½·H·D^-½) on
+    the full batch; on smaller batches there is none (None): each batch rescales w by its own
+    2·mean x², and a batch whose x are near 0 has almost no curvature in w, so it takes a huge
+    step in w that throws every other sample off (one of the tutorial's x is 3e-9, not 0).
     """
     if optimizer in ("adam", "rmsprop", "adagrad"):
         return None
+    if optimizer == "newton":
+        return NEWTON_LEARNING_RATE_LIMIT
+    if optimizer == "diagonal":
+        whole = algorithm == "batch" or (algorithm == "minibatch" and batch_size >= np.size(x))
+        return diagonal_learning_rate_limit(surface) if whole else None
     if algorithm == "batch":
         limit = surface.critical_learning_rate
     elif algorithm == "stochastic":

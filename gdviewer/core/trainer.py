@@ -21,6 +21,7 @@ from gdviewer.core.history import COLUMNS, Chunk, History
 from gdviewer.core.model import LinearModel, backward, criterion
 from gdviewer.core.optimizers import TutorialGD, make_optimizer
 from gdviewer.core.run_status import RunStatus
+from gdviewer.core.second_order import SecondOrderOptimizer
 from gdviewer.core.surface import LossSurface, stable_learning_rate
 
 #: Steps whose batch views are made at once (one ``split`` call per block).
@@ -72,7 +73,12 @@ class Trainer:
         self._params = self.model.parameters()
         self._param_data = [p.data for p in self._params]  # storage aliases for the in-place update
         self._lr = float(config.lr)
-        self._update = self._tutorial_step if isinstance(self.optimizer, TutorialGD) else self._optim_step
+        if isinstance(self.optimizer, TutorialGD):
+            self._update = self._tutorial_step
+        elif isinstance(self.optimizer, SecondOrderOptimizer):
+            self._update = self._second_order_step
+        else:
+            self._update = self._optim_step
         self._over = False
         self._k = 0  # step within the epoch
         self._epoch = 0
@@ -156,13 +162,14 @@ class Trainer:
             self._load_block(k)
             j = 0
         xb = self._xs[j]
+        yb = self._ys[j]
         model = self.model
-        loss = criterion(model(xb), self._ys[j])
+        loss = criterion(model(xb), yb)
         backward(loss)
         w_t, b_t = model.w, model.b
         dw = w_t.grad.item()
         db = b_t.grad.item()
-        self._update()
+        self._update(xb, yb)
         loss_value = loss.item()
         if epoch_loss is None:
             epoch_loss = loss_value  # in-order batch GD: the batch loss is the full-data loss
@@ -204,7 +211,7 @@ class Trainer:
                             f"full-data loss {full:.6g}.")
         return True
 
-    def _tutorial_step(self) -> None:
+    def _tutorial_step(self, _xb: torch.Tensor, _yb: torch.Tensor) -> None:
         """The tutorial's update ``p.data = p.data - lr * p.grad.data`` for both parameters.
 
         The same two float32 operations (lr·g rounded, then p − that rounded), done in place
@@ -221,10 +228,19 @@ class Trainer:
         w.grad = None
         b.grad = None
 
-    def _optim_step(self) -> None:
+    def _optim_step(self, _xb: torch.Tensor, _yb: torch.Tensor) -> None:
         """torch.optim's step, then its zero_grad (set_to_none), done directly on our two
         parameters instead of through the optimiser's param-group loop."""
         self.optimizer.step()
+        w, b = self._params
+        w.grad = None
+        b.grad = None
+
+    def _second_order_step(self, xb: torch.Tensor, yb: torch.Tensor) -> None:
+        """Newton's or the diagonal step: the optimiser differentiates this batch's loss twice, so it
+        gets a closure that computes the loss again (``model`` and ``criterion`` as in the step)."""
+        model = self.model
+        self.optimizer.step(lambda: criterion(model(xb), yb))
         w, b = self._params
         w.grad = None
         b.grad = None
