@@ -6,7 +6,9 @@ K models on the same batch as a (K, B) array, and one ``backward`` gives all K g
 (the runs do not interact, so the gradient of the summed losses is each run's own). The
 plain update is ``p - lr * g`` with a vector of learning rates. The torch.optim optimisers
 scale their step by lr and otherwise do not depend on it, so each is run once with lr = 1
-on a stand-in tensor whose change, times each run's lr, is that run's step.
+on a stand-in tensor whose change, times each run's lr, is that run's step. The second-order
+optimisers (Newton, diagonal) have no state but need the batch loss's curvature: each run's
+direction comes from the runs' own w, b and the summed batch loss (the runs' Hessians do not mix).
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import torch
 
 from gdviewer.core.batching import BatchSchedule
-from gdviewer.core.config import RunConfig
+from gdviewer.core.config import SECOND_ORDER_OPTIMIZERS, RunConfig
 from gdviewer.core.data import Dataset
 from gdviewer.core.optimizers import make_optimizer
 from gdviewer.core.surface import LossSurface, stable_learning_rate
@@ -69,7 +72,7 @@ def sweep_learning_rates(dataset: Dataset, config: RunConfig, learning_rates: np
     b = torch.full((k,), float(config.init_b), requires_grad=True)
     lr_t = torch.tensor(lrs, dtype=torch.float32)
     live = torch.ones(k, dtype=torch.bool)
-    stepper = _Stepper(config, k)
+    stepper = _Stepper(config, k, w, b)
     schedule = BatchSchedule(config.algorithm, config.batch_size, dataset.n, config.shuffle, config.shuffle_seed)
     X, Y = dataset.X.reshape(-1), dataset.Y.reshape(-1)
     scale = max(float(surface.loss(config.init_w, config.init_b)), float(np.mean(dataset.y.astype(np.float64) ** 2)),
@@ -86,11 +89,9 @@ def sweep_learning_rates(dataset: Dataset, config: RunConfig, learning_rates: np
         for j in range(schedule.steps_per_epoch):
             start, stop = schedule.bounds(j)
             xb, yb = Xe[start:stop], Ye[start:stop]
-            pred = w[:, None] * xb[None, :] + b[:, None]
-            losses = torch.mean((pred - yb[None, :]) ** 2, dim=1)
-            losses.sum().backward()
+            _summed_loss(w, b, xb, yb).backward()
             with torch.no_grad():
-                dw, db = stepper.steps(w.grad, b.grad)
+                dw, db = stepper.steps(w.grad, b.grad, partial(_summed_loss, w, b, xb, yb))
                 rate = torch.where(live, lr_t, torch.zeros_like(lr_t))  # diverged runs stay put
                 w.sub_(rate * dw)
                 b.sub_(rate * db)
@@ -125,20 +126,37 @@ def sweep_learning_rates(dataset: Dataset, config: RunConfig, learning_rates: np
         min_loss=surface.min_loss)
 
 
+def _summed_loss(w: torch.Tensor, b: torch.Tensor, xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
+    """The K runs' batch losses, summed: its gradient (and Hessian) is each run's own."""
+    pred = w[:, None] * xb[None, :] + b[:, None]
+    losses = torch.mean((pred - yb[None, :]) ** 2, dim=1)
+    return losses.sum()
+
+
 class _Stepper:
     """The per-run step direction (the step is −lr × this) for the configured optimiser."""
 
-    def __init__(self, config: RunConfig, k: int) -> None:
+    def __init__(self, config: RunConfig, k: int, w: torch.Tensor, b: torch.Tensor) -> None:
         self.plain = config.optimizer in ("gd", "sgd")
-        if not self.plain:
+        self.second_order = config.optimizer in SECOND_ORDER_OPTIMIZERS
+        if self.second_order:
+            # no state to keep per run: the direction is the runs' own gradient over the batch's curvature
+            self.optimizer = make_optimizer(replace(config, lr=1.0), [w, b])
+        elif not self.plain:
             # one torch.optim optimiser at lr = 1 over stand-ins for all K runs' w and b
             self.u = torch.zeros(k, requires_grad=True)
             self.v = torch.zeros(k, requires_grad=True)
             self.optimizer = make_optimizer(replace(config, lr=1.0), [self.u, self.v])
 
-    def steps(self, gw: torch.Tensor, gb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def steps(self, gw: torch.Tensor, gb: torch.Tensor,
+              batch_loss: Callable[[], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        """``gw``, ``gb``: the runs' gradients (also in w.grad, b.grad); ``batch_loss()``: their
+        summed batch loss again, for the second-order optimisers' curvature."""
         if self.plain:
             return gw, gb
+        if self.second_order:
+            dw, db = self.optimizer.direction(batch_loss)
+            return dw, db
         before_u, before_v = self.u.detach().clone(), self.v.detach().clone()
         self.u.grad, self.v.grad = gw.clone(), gb.clone()
         self.optimizer.step()

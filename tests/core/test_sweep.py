@@ -25,11 +25,11 @@ def data():
     return synthetic()
 
 
-def assert_matches_single_runs(data, config: RunConfig, indices) -> SweepResult:
-    result = sweep_learning_rates(data, config, RATES)
-    np.testing.assert_array_equal(result.learning_rates, RATES)
+def assert_matches_single_runs(data, config: RunConfig, indices, rates: np.ndarray = RATES) -> SweepResult:
+    result = sweep_learning_rates(data, config, rates)
+    np.testing.assert_array_equal(result.learning_rates, rates)
     for i in indices:
-        lr = float(RATES[i])
+        lr = float(rates[i])
         _, trainer = train(data, config.with_changes(lr=lr))
         diverged = trainer.status is RunStatus.DIVERGED
         assert bool(result.diverged[i]) == diverged, f"lr {lr:g}"
@@ -74,6 +74,21 @@ def test_minibatch_shuffled_adam_sweep_equals_single_runs(data):
 def test_momentum_sweep_equals_single_runs(data):
     result = assert_matches_single_runs(data, RunConfig(optimizer="momentum", momentum=0.9, epochs=40), range(100))
     assert 0 < result.diverged.sum() < 100
+
+
+@pytest.mark.parametrize("config", [RunConfig(optimizer="newton", epochs=12),
+                                    RunConfig(optimizer="diagonal", epochs=30),
+                                    RunConfig(algorithm="minibatch", batch_size=16, shuffle=True, optimizer="newton",
+                                              epochs=3)],
+                         ids=["batch-newton", "batch-diagonal", "minibatch-newton"])
+def test_second_order_sweeps_equal_single_runs_and_know_their_limit(data, config):
+    rates = log_spaced(0.05, 3.0, 40)
+    result = assert_matches_single_runs(data, config, range(40), rates)
+    assert result.stable_lr == pytest.approx(2.0 if config.optimizer == "newton" else 2 / (1 + abs(
+        float(data.x.mean())) / math.sqrt(float(np.mean(data.x.astype(np.float64) ** 2)))))
+    if config.algorithm == "batch":  # theory and experiment agree on the edge
+        assert not result.diverged[rates < 0.95 * result.stable_lr].any()
+        assert result.diverged[rates > 1.1 * result.stable_lr].all()
 
 
 def test_batch_gd_diverges_just_above_the_stable_limit_and_never_below(data):
