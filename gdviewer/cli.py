@@ -38,7 +38,9 @@ def _run_parser() -> argparse.ArgumentParser:
     g.add_argument("--batch-size", type=int, default=run.batch_size, metavar="B",
                    help="samples per step for minibatch (default %(default)s)")
     g.add_argument("--optimizer", choices=OPTIMIZERS, default=run.optimizer,
-                   help="gd is the tutorial's hand-written update (default %(default)s)")
+                   help="gd is the tutorial's hand-written update; newton and diagonal divide the gradient by "
+                   "the batch loss's curvature (Newton: lr 1 lands on least squares in one batch step) "
+                   "(default %(default)s)")
     g.add_argument("--lr", type=float, default=run.lr, help="learning rate (default %(default)s)")
     g.add_argument("--momentum", type=float, default=run.momentum, help="for momentum/nesterov (default %(default)s)")
     g.add_argument("--beta1", type=float, default=run.beta1, help="Adam (default %(default)s)")

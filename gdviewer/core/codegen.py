@@ -3,10 +3,15 @@
 The script is plain PyTorch in the tutorial's style (tensors w and b, ``forward``,
 ``criterion``, ``loss.backward()``), with the same data, batches, optimiser and
 hyperparameters as the engine, so it reproduces the app's trajectory step for step
-(a test runs it and compares).
+(a test runs it and compares). Newton's method and the diagonal preconditioner are gdviewer's own
+optimisers: the script defines their classes, copied from ``core/second_order.py``.
 """
 
 from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
 
 from gdviewer import __version__
 from gdviewer.core.config import ALGORITHM_LABELS, OPTIMIZER_LABELS, DataConfig, RunConfig
@@ -14,6 +19,10 @@ from gdviewer.core.data import Dataset
 
 #: Up to this many points are written into the script itself when the data came from a file.
 MAX_EMBEDDED_POINTS = 2000
+
+#: The second-order optimisers: the script defines their classes (gdviewer's own, copied verbatim).
+SECOND_ORDER_CLASSES = {"newton": "Newton", "diagonal": "DiagonalPreconditionedGD"}
+SECOND_ORDER_BASE = "SecondOrderOptimizer"
 
 
 def _num(value: float) -> str:
@@ -59,10 +68,33 @@ def _data_lines(data: DataConfig | None, dataset: Dataset | None) -> list[str]:
     return lines
 
 
+@cache
+def _second_order_sources() -> dict[str, str]:
+    """The source of each class in ``core/second_order.py``, read as text (not imported: the
+    window exports scripts without loading torch), so the script steps with the very code the
+    app steps with."""
+    path = Path(__file__).with_name("second_order.py")
+    text = path.read_text(encoding="utf-8")
+    return {node.name: ast.get_source_segment(text, node) or "" for node in ast.parse(text).body
+            if isinstance(node, ast.ClassDef)}
+
+
+def _second_order_lines(run: RunConfig) -> list[str]:
+    """The optimiser's class (and its base), defined in the script itself."""
+    sources = _second_order_sources()
+    return [
+        "# The optimiser is gdviewer's own, copied here so that this script needs nothing but torch.",
+        "# It needs the batch loss again (to differentiate twice): optimizer.step(closure), as torch.optim's LBFGS.",
+        sources[SECOND_ORDER_BASE], "", "", sources[SECOND_ORDER_CLASSES[run.optimizer]], "", "",
+    ]
+
+
 def _optimizer_line(run: RunConfig) -> str | None:
     name = run.optimizer
     if name == "gd":
         return None
+    if name in SECOND_ORDER_CLASSES:
+        return f"optimizer = {SECOND_ORDER_CLASSES[name]}([w, b], lr={_num(run.lr)})"
     if name == "sgd":
         return f"optimizer = torch.optim.SGD([w, b], lr={_num(run.lr)})"
     if name == "momentum":
@@ -84,12 +116,15 @@ def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Data
     batch_size = {"batch": "len(X)", "stochastic": "1"}.get(run.algorithm, str(run.batch_size))
     shuffle = run.shuffle and run.algorithm != "batch"
     optimizer = _optimizer_line(run)
+    second_order = run.optimizer in SECOND_ORDER_CLASSES
     out = [
         f'"""{ALGORITHM_LABELS[run.algorithm]} with {OPTIMIZER_LABELS[run.optimizer]}, learning rate '
         f'{run.lr:g}, {run.epochs} epochs.',
         "",
         f"Written by gdviewer {__version__}; it repeats the app's run step for step.",
         '"""',
+        *(["from __future__ import annotations  # type hints of the copied classes stay text", ""]
+          if second_order else []),
         "import torch",
         "",
         *_data_lines(data, dataset),
@@ -107,6 +142,7 @@ def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Data
         "    return torch.mean((y_pred - y) ** 2)",
         "",
         "",
+        *(_second_order_lines(run) if second_order else []),
         f"lr = {_num(run.lr)}",
         f"epochs = {run.epochs}",
         f"batch_size = {batch_size}  # {ALGORITHM_LABELS[run.algorithm]}",
@@ -124,7 +160,12 @@ def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Data
         "        loss = criterion(forward(X[batch]), Y[batch])",
         "        loss.backward()",
     ]
-    if optimizer:
+    if second_order:
+        out += [
+            "        optimizer.step(lambda: criterion(forward(X[batch]), Y[batch]))  # closure: the batch loss again",
+            "        optimizer.zero_grad()",
+        ]
+    elif optimizer:
         out += [
             "        optimizer.step()",
             "        optimizer.zero_grad()",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 from gdviewer.cli import main, run_headless
+from gdviewer.core import DataConfig, synthetic
 
 from .tutorial import tutorial_batch, tutorial_data, tutorial_sgd
 
@@ -208,3 +210,18 @@ def test_module_entry_point_reports_divergence():
                            "--lr", "0.1"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 3
     assert "Diverged" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_newton_lands_on_least_squares_in_one_batch_step(capsys):
+    flags = ["--slope", "2", "--intercept", "-3", "--x-start", "0", "--x-stop", "10"]
+    assert run_headless(["--optimizer", "newton", "--lr", "1", "--epochs", "1", *flags]) == 0
+    out = capsys.readouterr().out
+    s = summary(out)
+    assert "finished after 1 steps" in s
+    data = synthetic(DataConfig(slope=2.0, intercept=-3.0, x_start=0.0, x_stop=10.0))
+    w_opt, b_opt = np.polyfit(data.x.astype(np.float64), data.y.astype(np.float64), 1)
+    assert f"w* {w_opt:.6g}" in s and f"b* {b_opt:.6g}" in s
+    final = re.match(r"final: loss \S+, w (\S+), b (\S+) \|", s)
+    np.testing.assert_allclose([float(final[1]), float(final[2])], [w_opt, b_opt], rtol=1e-5)
+    [(_, _, w, b)] = epoch_lines(out)  # the epoch's line prints them in full
+    np.testing.assert_allclose([w, b], [w_opt, b_opt], rtol=1e-5)

@@ -37,6 +37,11 @@ CASES = [
     ("batch-adagrad", RunConfig(optimizer="adagrad", lr=0.5, epochs=25), DataConfig(noise=1.5, seed=123)),
     ("stochastic-sgd-other-grid", RunConfig(algorithm="stochastic", optimizer="sgd", lr=0.005, epochs=5),
      DataConfig(x_start=-2.0, x_stop=3.0, x_step=0.25, intercept=0.75)),
+    ("batch-newton-tilted", RunConfig(optimizer="newton", lr=1.0, epochs=3), DataConfig(x_start=0.0, x_stop=10.0)),
+    ("stochastic-newton-shuffled", RunConfig(algorithm="stochastic", optimizer="newton", lr=0.5, epochs=2, shuffle=True,
+                                             shuffle_seed=4), DataConfig(n_points=41)),
+    ("minibatch-12-diagonal", RunConfig(algorithm="minibatch", batch_size=12, optimizer="diagonal", lr=0.8, epochs=4),
+     DataConfig(intercept=1.5, x_start=-1.0)),
 ]
 
 
@@ -157,8 +162,21 @@ def test_script_compiles_and_names_the_optimiser_and_learning_rate(name, run, da
         "adam": "torch.optim.Adam(",
         "rmsprop": "torch.optim.RMSprop(",
         "adagrad": "torch.optim.Adagrad(",
+        "newton": "class Newton(SecondOrderOptimizer):",
+        "diagonal": "class DiagonalPreconditionedGD(SecondOrderOptimizer):",
     }[run.optimizer]
     assert expected in code
     if run.optimizer != "gd":
         assert f"lr={run.lr!r}" in code
-        assert "optimizer.step()" in code
+        assert "optimizer.step()" in code or "optimizer.step(lambda: criterion(" in code
+
+
+def test_exporting_a_newton_script_does_not_load_torch():
+    """The window exports scripts without torch (it trains in a child process): the copied
+    classes are read as text from core/second_order.py, not imported."""
+    code = ("import sys\nfrom gdviewer.core.codegen import pytorch_script\nfrom gdviewer.core.config import RunConfig\n"
+            "script = pytorch_script(RunConfig(optimizer='newton', lr=1.0))\n"
+            "assert 'class Newton(SecondOrderOptimizer):' in script\nprint('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
