@@ -90,3 +90,31 @@ def test_the_data_controls_follow_the_data_in_use(qtbot):
     with qtbot.waitSignal(controls.data_requested) as request:
         controls.new_seed.click()
     assert request.args[0].seed == 4 and request.args[0].slope == config.slope
+
+
+def test_choosing_newton_proposes_it_hides_the_other_optimisers_fields_and_states_its_limit(qtbot):
+    from gdviewer.core.surface import stable_learning_rate
+
+    data = synthetic(DataConfig(x_start=0.0, x_stop=10.0))
+    owner = Owner()
+    owner.config = RunConfig(optimizer="adam")
+    controls = RunControls(lambda: owner.config, owner.apply, lambda c: stable_learning_rate(
+        data.surface, data.x, c.algorithm, c.batch_size, c.optimizer, c.momentum))
+    qtbot.addWidget(controls)
+    controls.show()
+    assert controls.fields["beta1"].isVisibleTo(controls)
+    for name, label in (("newton", "Newton"), ("diagonal", "Diagonal-preconditioned GD")):
+        index = controls.optimizer.findData(name)
+        assert controls.optimizer.itemText(index) == label
+        controls.optimizer.setCurrentIndex(index)
+        QApplication.processEvents()
+        assert owner.config == RunConfig(optimizer=name)
+        hidden = ("momentum", "beta1", "beta2", "alpha", "eps")
+        assert not any(controls.fields[f].isVisibleTo(controls) for f in hidden), name
+    controls.optimizer.setCurrentIndex(controls.optimizer.findData("newton"))
+    QApplication.processEvents()
+    assert controls.lr_hint.text() == "Stable below ≈ 2 (Newton: lr 1 lands on the batch's minimum)"
+    controls.optimizer.setCurrentIndex(controls.optimizer.findData("diagonal"))
+    QApplication.processEvents()
+    limit = stable_learning_rate(data.surface, data.x, "batch", 10, "diagonal")
+    assert controls.lr_hint.text() == f"Stable below ≈ {limit:.3g} (2/λmax of D^-½HD^-½)"

@@ -64,6 +64,33 @@ def test_a_race_of_every_optimiser_equals_the_engine_run_alone(qtbot):
         assert session.shutdown()
 
 
+def test_a_race_with_newton_and_the_diagonal_step_equals_the_engine_runs_alone(qtbot):
+    """The second-order optimisers in the training process, beside GD, on every algorithm."""
+    data = DataConfig(x_start=0.0, x_stop=10.0)
+    configs = [RunConfig(algorithm="batch", optimizer="gd", lr=0.02, epochs=12),
+               RunConfig(algorithm="batch", optimizer="diagonal", lr=1.0, epochs=12),
+               RunConfig(algorithm="batch", optimizer="newton", lr=1.0, epochs=12),
+               RunConfig(algorithm="minibatch", batch_size=16, optimizer="newton", lr=0.5, epochs=3, shuffle=True),
+               RunConfig(algorithm="stochastic", optimizer="newton", lr=1.0, epochs=1),
+               RunConfig(algorithm="minibatch", batch_size=25, optimizer="diagonal", lr=0.5, epochs=3, shuffle=True)]
+    session = Session(data_config=data, run_config=configs[0])
+    try:
+        session.roster.replace([(c, "", "") for c in configs], clock="step")
+        finish(qtbot, session)
+        assert session.state == FINISHED
+        for run, config in zip(session.runs, configs, strict=True):
+            reference, _ = train(synthetic(data), config)
+            for column in ("w", "b", "loss", "dw", "db", "full_loss"):
+                np.testing.assert_array_equal(run.history.column(column), reference.column(column),
+                                              err_msg=f"{config.optimizer} {config.algorithm}: {column}")
+        newton = session.runs[2].history
+        w_opt, b_opt = session.surface.optimum
+        landed = [newton.column("w")[0], newton.column("b")[0]]  # one step, lr 1: on least squares
+        np.testing.assert_allclose(landed, [w_opt, b_opt], rtol=1e-5, atol=1e-5 * abs(-20.0 - b_opt))
+    finally:
+        assert session.shutdown()
+
+
 def test_a_diverging_run_says_so_from_the_process(qtbot):
     session = Session(run_config=RunConfig(algorithm="batch", lr=0.13, epochs=20))
     try:

@@ -16,6 +16,7 @@ from gdviewer.ui.theme import set_tone
 OPTIMIZER_FIELDS: dict[str, tuple[str, ...]] = {
     "gd": (), "sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",),
     "adam": ("beta1", "beta2", "eps"), "rmsprop": ("alpha", "eps"), "adagrad": ("eps",),
+    "diagonal": (), "newton": (),
 }
 
 
@@ -51,8 +52,9 @@ class RunControls(QGroupBox):
         self.optimizer = QComboBox()
         for name in OPTIMIZERS:
             self.optimizer.addItem(OPTIMIZER_LABELS[name], name)
-        self.optimizer.setToolTip("How a gradient becomes a step: the tutorial's plain update "
-                                  "or a torch.optim optimiser")
+        self.optimizer.setToolTip("How a gradient becomes a step: the tutorial's plain update, "
+                                  "a torch.optim optimiser, or a second-order step that divides the "
+                                  "gradient by the batch loss's curvature (Newton, diagonal)")
         self.optimizer.setAccessibleName("Optimiser")
         for box in (self.algorithm, self.optimizer):  # may shrink (eliding) in a narrow dock
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -187,7 +189,9 @@ class RunControls(QGroupBox):
         limit = self.stable_lr_for(config)
         if limit is None:
             set_tone(self.lr_hint, "hint")
-            self.lr_hint.setText("Adaptive optimiser: no fixed stable limit")
+            self.lr_hint.setText("Diagonal steps on small batches: no fixed stable limit (a batch with x near 0 "
+                                 "takes a huge step in w)" if config.optimizer == "diagonal"
+                                 else "Adaptive optimiser: no fixed stable limit")
         elif config.lr > limit:
             set_tone(self.lr_hint, "warn")
             self.lr_hint.setText(f"⚠ Above the stable limit ≈ {limit:.3g} ({self._formula(config)}): "
@@ -205,8 +209,12 @@ class RunControls(QGroupBox):
 
     @staticmethod
     def _formula(config: RunConfig) -> str:
+        if config.optimizer == "newton":
+            return "Newton: lr 1 lands on the batch's minimum"
         base = {"batch": "2/λmax", "stochastic": "one sample: 1/(1 + max x²)",
                 "minibatch": "worst batch: 2/λmax"}[config.algorithm]
+        if config.optimizer == "diagonal":
+            return "2/λmax of D^-½HD^-½"
         if config.optimizer == "momentum":
             return f"{base} × (1 + μ)"
         if config.optimizer == "nesterov":
