@@ -102,6 +102,32 @@ def test_each_preset_does_what_its_name_says(name):
         assert history.full_loss[-1] < history.full_loss[0]
 
 
+@pytest.mark.parametrize("name", ["Newton vs gradient descent", "Tilted valley: diagonal preconditioning falls short"])
+def test_the_newton_presets_race_gd_the_diagonal_step_and_newton_as_they_describe(name):
+    spec = preset(name)
+    assert spec.clock == "step"
+    assert [r.config.optimizer for r in spec.all_runs()] == ["gd", "diagonal", "newton"]
+    assert len({(r.config.init_w, r.config.init_b) for r in spec.all_runs()}) == 1  # one start
+    dataset = synthetic(spec.data)
+    surface = dataset.surface
+    excess = {}
+    for run in spec.all_runs():
+        history, trainer = train(dataset, run.config)
+        assert trainer.status is RunStatus.FINISHED, trainer.message
+        excess[run.config.optimizer] = [float(surface.loss(w, b)) - surface.min_loss
+                                        for w, b in zip(history.w, history.b, strict=True)]
+    start = float(surface.loss(spec.run.init_w, spec.run.init_b)) - surface.min_loss
+    assert excess["newton"][0] < 1e-6 * start  # one step lands
+    assert excess["gd"][0] > 0.1 * start  # one GD step does not
+    if name.startswith("Tilted"):  # rescaling the axes does not land when the valley is tilted ...
+        assert excess["diagonal"][0] > 0.1 * start and excess["diagonal"][9] > 1e-2 * start
+        # ... it zig-zags in, by a constant factor a step, while GD crawls along the valley's floor
+        assert excess["gd"][-1] > 100 * excess["diagonal"][-1]
+    else:  # ... and nearly does when x is centred (the tutorial's x̄ = −0.05)
+        assert excess["diagonal"][0] < 1e-3 * start and excess["diagonal"][4] < 1e-6 * start
+        assert excess["gd"][4] > 1e-2 * start
+
+
 def test_unknown_preset_is_a_key_error_listing_the_names():
     with pytest.raises(KeyError) as info:
         preset("No such preset")

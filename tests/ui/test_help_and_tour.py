@@ -25,7 +25,7 @@ from gdviewer.ui.tour import (
 )
 
 TOPIC_IDS = {"surface", "path", "zigzag", "learning-rate", "data", "loss", "parameters", "optimisers", "batches",
-             "step"}
+             "step", "newton"}
 
 
 def words(markdown: str) -> int:
@@ -62,6 +62,8 @@ def test_topics_use_the_apps_own_names():
     assert "edit points" in text["data"] and "ŷ = w·x + b" in text["data"]
     assert "samples seen" in text["loss"] and "log scale" in text["loss"]
     assert "Optimisers race" in text["optimisers"]
+    assert "newton.md" in text["optimisers"] and "Newton vs gradient descent" in text["newton"]
+    assert "H⁻¹" in text["newton"] and "tilted" in text["newton"]
     assert "⌈N/B⌉" in text["batches"]
 
 
