@@ -224,6 +224,23 @@ def update_lines(config: RunConfig, before: tuple | None, t: int, gw: float, gb:
     return (g,)  # an optimiser without a worked update here: the panel shows torch's result
 
 
+def second_order_lines(config: RunConfig, x: np.ndarray, gw: float, gb: float) -> tuple[StateLine, ...]:
+    """Newton's and the diagonal step's arithmetic: the batch loss's Hessian
+    H = 2/B · [[Σx², Σx], [Σx, B]] (its rows as lines), the direction d (H⁺g, or g/diag H) and Δ = lr·d.
+    The formula's numbers in float64; torch's own step is in float32 (the new w, b shown are torch's)."""
+    n = max(1, x.shape[0])
+    hww, hwb, hbb = 2.0 * float(np.sum(x * x)) / n, 2.0 * float(np.sum(x)) / n, 2.0
+    g = StateLine("g", "the batch's gradient (autograd)", gw, gb)
+    rows = (StateLine("H row 1", "2/B · (Σ x², Σ x)", hww, hwb), StateLine("H row 2", "2/B · (Σ x, B)", hwb, hbb))
+    if config.optimizer == "diagonal":
+        d = StateLine("d", "g / diag H  (w: ÷ 2/B·Σx², b: ÷ 2)", gw / hww if hww > 0 else 0.0, gb / hbb)
+    else:
+        h = np.array([[hww, hwb], [hwb, hbb]])
+        dw, db = np.linalg.pinv(h, rtol=1e-6, hermitian=True) @ np.array([gw, gb])
+        d = StateLine("d", "H⁻¹ · g (pseudo-inverse when H is singular)", float(dw), float(db))
+    return (g, *rows, d, StateLine("Δ", "lr · d", config.lr * d.w, config.lr * d.b))
+
+
 def explain_step(x_all: np.ndarray, y_all: np.ndarray, config: RunConfig, history: History, k: int,
                  indices: np.ndarray, scaling: str = "mean", replay: StateReplay | None = None) -> StepArithmetic:
     """The arithmetic of step ``k`` (1 ≤ k ≤ len(history)) of a run on the data (x, y), whose
@@ -252,4 +269,6 @@ def explain_step(x_all: np.ndarray, y_all: np.ndarray, config: RunConfig, histor
         scaling=scaling, indices=idx, x=x, y=y, y_hat=y_hat, residual=r, w_before=w0, b_before=b0,
         loss=loss, grad_w=grad_w, grad_b=grad_b, torch_loss=float(history.column("loss")[k - 1]),
         torch_grad_w=gw, torch_grad_b=gb, w_after=float(history.column("w")[k - 1]),
-        b_after=float(history.column("b")[k - 1]), update=update_lines(config, before, k, gw, gb))
+        b_after=float(history.column("b")[k - 1]),
+        update=(second_order_lines(config, x, gw, gb) if config.optimizer in ("newton", "diagonal")
+                else update_lines(config, before, k, gw, gb)))
