@@ -46,11 +46,9 @@ def test_the_tutorials_loops_come_back_from_the_process_bit_for_bit(qtbot):
         assert session.shutdown()
 
 
-def test_a_race_of_every_optimiser_equals_the_engine_run_alone(qtbot):
-    data = DataConfig()
-    configs = [RunConfig(algorithm="minibatch", batch_size=10, optimizer=name, lr=lr, epochs=3, shuffle=True)
-               for name, lr in (("gd", 0.05), ("sgd", 0.05), ("momentum", 0.02), ("nesterov", 0.02),
-                                ("adam", 0.5), ("rmsprop", 0.1), ("adagrad", 1.0))]
+def race_equals_engine(qtbot, data: DataConfig, configs: list[RunConfig]) -> Session:
+    """Race ``configs`` in the training process and check every column of every run against
+    the engine run alone; returns the (still open) session."""
     session = Session(data_config=data, run_config=configs[0])
     try:
         session.roster.replace([(c, "", "") for c in configs], clock="step")
@@ -59,9 +57,20 @@ def test_a_race_of_every_optimiser_equals_the_engine_run_alone(qtbot):
         for run, config in zip(session.runs, configs, strict=True):
             reference, _ = train(synthetic(data), config)
             for column in ("w", "b", "loss", "dw", "db", "full_loss"):
-                np.testing.assert_array_equal(run.history.column(column), reference.column(column), err_msg=column)
-    finally:
-        assert session.shutdown()
+                np.testing.assert_array_equal(run.history.column(column), reference.column(column),
+                                              err_msg=f"{config.optimizer} {config.algorithm}: {column}")
+    except BaseException:
+        session.shutdown()
+        raise
+    return session
+
+
+def test_a_race_of_every_optimiser_equals_the_engine_run_alone(qtbot):
+    data = DataConfig()
+    configs = [RunConfig(algorithm="minibatch", batch_size=10, optimizer=name, lr=lr, epochs=3, shuffle=True)
+               for name, lr in (("gd", 0.05), ("sgd", 0.05), ("momentum", 0.02), ("nesterov", 0.02),
+                                ("adam", 0.5), ("rmsprop", 0.1), ("adagrad", 1.0))]
+    assert race_equals_engine(qtbot, data, configs).shutdown()
 
 
 def test_a_race_with_newton_and_the_diagonal_step_equals_the_engine_runs_alone(qtbot):
@@ -73,16 +82,8 @@ def test_a_race_with_newton_and_the_diagonal_step_equals_the_engine_runs_alone(q
                RunConfig(algorithm="minibatch", batch_size=16, optimizer="newton", lr=0.5, epochs=3, shuffle=True),
                RunConfig(algorithm="stochastic", optimizer="newton", lr=1.0, epochs=1),
                RunConfig(algorithm="minibatch", batch_size=25, optimizer="diagonal", lr=0.5, epochs=3, shuffle=True)]
-    session = Session(data_config=data, run_config=configs[0])
+    session = race_equals_engine(qtbot, data, configs)
     try:
-        session.roster.replace([(c, "", "") for c in configs], clock="step")
-        finish(qtbot, session)
-        assert session.state == FINISHED
-        for run, config in zip(session.runs, configs, strict=True):
-            reference, _ = train(synthetic(data), config)
-            for column in ("w", "b", "loss", "dw", "db", "full_loss"):
-                np.testing.assert_array_equal(run.history.column(column), reference.column(column),
-                                              err_msg=f"{config.optimizer} {config.algorithm}: {column}")
         newton = session.runs[2].history
         w_opt, b_opt = session.surface.optimum
         landed = [newton.column("w")[0], newton.column("b")[0]]  # one step, lr 1: on least squares
