@@ -53,15 +53,18 @@ def test_a_paused_or_finished_frame_is_drawn_whole(qtbot, window):
     assert calls[-1][0] - calls[0][0] < 0.05  # one tick, not two
 
 
-def test_auto_range_is_applied_before_the_paint(qtbot, window):
-    window.document.apply_preset("Tutorial: batch GD")
-    window.session.play()
-    wait_state(qtbot, window, FINISHED)
-    window.redraw()
+def test_auto_range_is_applied_before_the_paint(qtbot, window, monkeypatch):
+    import gdviewer.ui.frame as frame_module
+
     view = window.loss_panel.plot_item.getViewBox()
-    assert not view._autoRangeNeedsUpdate  # (else the paint changes the range and paints again)
-    (x0, x1), _ = view.viewRange()
-    assert x0 <= 0 and x1 >= len(window.session.history)
+    view.queueUpdateAutoRange()  # (new data: pyqtgraph would apply it at the start of the paint)
+    assert view._autoRangeNeedsUpdate
+    frame_module.settle_range(window.loss_panel)
+    assert not view._autoRangeNeedsUpdate  # applied now: the paint will not change the range
+    settled = []
+    monkeypatch.setattr(frame_module, "settle_range", lambda panel: settled.append(panel))
+    window.redraw()
+    assert settled == window.frame.panels.all()  # each panel, after its redraw
 
 
 def test_a_marker_without_points_is_hidden_and_set_only_when_moved(qtbot, window):
