@@ -34,6 +34,7 @@ from gdviewer.ui.panels.common import (
 )
 from gdviewer.ui.panels.decimate import thin_to_pixels
 from gdviewer.ui.panels.escape_marker import EscapeMarker
+from gdviewer.ui.panels.gradient_fan_overlay import GradientFanOverlay
 from gdviewer.ui.panels.gradient_overlay import GradientOverlay
 
 GRID_SHAPE = (240, 240)
@@ -116,6 +117,7 @@ class SurfacePanel(PanelWidget):
         self.plot_item.layout.addItem(self.run_legend, 4, 1, 1, 5, Qt.AlignmentFlag.AlignHCenter)
         self.run_legend.hide()
         self.gradients = GradientOverlay(self.plot_item, moment)
+        self.fan = GradientFanOverlay(self.plot_item, moment)  # "fan": every sample's gradient
         self.divergence_note = pg.TextItem(color=VERMILLION, anchor=(0, 1))
         self.plot_item.addItem(self.divergence_note, ignoreBounds=True)
         self.divergence_note.setZValue(9)
@@ -142,7 +144,7 @@ class SurfacePanel(PanelWidget):
         self.fit_all_box.toggled.connect(lambda _on: self.redraw(refit=True))
         self.escape = EscapeMarker(self.plot_item)
         self._auto_range: tuple | None = None  # the range the panel itself last set
-        self.add_header_controls(self.arrows_box, self.batch_box, self.equal_box,
+        self.add_header_controls(self.arrows_box, self.fan.checkbox, self.batch_box, self.equal_box,
                                  self.fit_all_box)
         self.equal_box.toggled.connect(self._on_equal_toggled)
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
@@ -169,6 +171,7 @@ class SurfacePanel(PanelWidget):
         style_axis(self.colorbar.getAxis("left"), st)  # its label ("log₁₀ loss")
         self.colorbar.axis.setWidth(round(45 * st.font_pt / 9.0))
         self.gradients.restyle(st)
+        self.fan.restyle(st)
         self.escape.restyle(st)
         self.sync_runs()
 
@@ -195,7 +198,7 @@ class SurfacePanel(PanelWidget):
     # --- framing and the surface --------------------------------------------------------
     def show_moment(self, moment: Moment) -> None:
         super().show_moment(moment)
-        self.gradients.moment = moment
+        self.gradients.moment = self.fan.moment = moment
 
     def update_data(self) -> None:
         """New data set or start point: frame the optimum and the start, redraw everything."""
@@ -441,6 +444,7 @@ class SurfacePanel(PanelWidget):
         if self.escape.shown:
             self.divergence_note.hide()  # the arrow's label says where it went
         self.gradients.update()
+        self.fan.update()
 
     def _follow(self, all_w: list[np.ndarray], all_b: list[np.ndarray], refit: bool = False) -> None:
         """Frame the paths: all of them with "fit all", else each up to where it escapes."""

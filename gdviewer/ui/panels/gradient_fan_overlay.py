@@ -1,0 +1,141 @@
+"""Every sample's gradient at the shown point (the fan), drawn on the loss surface.
+
+From the selected run's point at the shown step: one faint line per drawn sample along its
+own descent direction −∇ℓᵢ, the full data's descent direction (their mean, thick), and
+around its tip the 1-σ ellipse of where a batch of the run's size lands (the mean of B
+samples' directions), which shrinks as 1/√B. Everything is scaled by one common factor,
+chosen so the longest line spans a quarter of the view: lengths compare with each other,
+not with the axes. The maths is ``core/gradient_fan.py``; this module only draws it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox
+
+from gdviewer.core.batching import batch_size_for
+from gdviewer.core.data import Dataset
+from gdviewer.core.gradient_fan import GradientFan
+from gdviewer.core.moment import Moment
+from gdviewer.core.run_status import RunStatus
+from gdviewer.ui.panels.common import VERMILLION, style_text
+from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
+
+#: The longest drawn line spans this fraction of the smaller side of the view.
+FAN_FRACTION = 0.25
+ELLIPSE_POINTS = 96
+TOOLTIP = ("Every sample's own descent direction −∇ℓᵢ at the shown point (faint lines; at most 200 "
+           "drawn), their mean, the full data's direction (thick), and the ellipse where a batch of "
+           "the run's size lands (1 σ), which shrinks as 1/√B. All arrows are scaled together.")
+
+
+class GradientFanOverlay:
+    """The fan of per-sample descent directions, the full one and the mini-batch ellipse."""
+
+    def __init__(self, plot_item: pg.PlotItem, moment: Moment) -> None:
+        self.plot_item = plot_item
+        self.view_box = plot_item.getViewBox()
+        self.moment = moment
+        self.checkbox = QCheckBox("fan")
+        self.checkbox.setChecked(False)
+        self.checkbox.setAccessibleName("Show every sample's gradient")
+        self.checkbox.setToolTip(TOOLTIP)
+        self.checkbox.toggled.connect(lambda _on: self.update())
+        self.lines = pg.PlotCurveItem(connect="pairs")  # one item for all the samples' lines
+        self.mean = pg.PlotCurveItem()
+        self.ellipse = pg.PlotCurveItem()
+        self.label = pg.TextItem(anchor=(0, 0.5), fill=pg.mkBrush(255, 255, 255, 200))
+        for z, item in enumerate((self.lines, self.ellipse, self.mean, self.label)):
+            plot_item.addItem(item, ignoreBounds=True)
+            item.setZValue(6 + 0.1 * z)  # above the paths, under the gradient arrows
+        self._fan: GradientFan | None = None
+        self._dataset: Dataset | None = None
+        self.scale: float | None = None  # the common factor of the lines last drawn
+        self.batch_size: int | None = None
+        self.view_box.sigRangeChanged.connect(lambda *_: self.update())
+        self.restyle(LIGHT_PLOTS)
+        self._clear()
+
+    @property
+    def shown(self) -> bool:
+        return self.checkbox.isChecked()
+
+    def restyle(self, style: PlotStyle) -> None:
+        """Pens and the label's font for the theme, zoom and presentation mode (lines on the
+        heatmap, whose colours do not change with the theme: white reads on all of viridis)."""
+        self.lines.setPen(style.pen((255, 255, 255, 90), 1))
+        self.mean.setPen(style.pen((255, 255, 255, 235), 3))
+        self.ellipse.setPen(style.pen(VERMILLION, 2.5))
+        style_text(self.label, style, color=VERMILLION)
+
+    def fan_of(self, dataset: Dataset) -> GradientFan:
+        """The data set's moments and sample: one O(N) pass per data set, then cached."""
+        if self._dataset is not dataset or self._fan is None:
+            self._fan = GradientFan.from_data(dataset.x, dataset.y)
+            self._dataset = dataset
+        return self._fan
+
+    def _clear(self) -> None:
+        for item in (self.lines, self.mean, self.ellipse):
+            item.setData([], [])
+        self.label.hide()
+        self.scale = None
+
+    def update(self) -> None:
+        s = self.moment
+        if not self.shown or s.run.status == RunStatus.DIVERGED:  # no scale means anything there
+            self._clear()
+            return
+        w, b = s.params
+        if not (math.isfinite(w) and math.isfinite(b)):
+            self._clear()
+            return
+        fan = self.fan_of(s.dataset)
+        config = s.run_config
+        self.batch_size = batch_size_for(config.algorithm, config.batch_size, fan.n)
+        grads = fan.sampled_gradients(w, b)
+        full = fan.moments.full_gradient(w, b)
+        scale = self._common_scale(np.vstack([grads, full]))
+        if scale is None:
+            self._clear()
+            return
+        self.scale = scale
+        ends = np.array([w, b]) - scale * grads  # descent: minus each gradient
+        xs = np.column_stack([np.full(len(ends), w), ends[:, 0]]).reshape(-1)
+        ys = np.column_stack([np.full(len(ends), b), ends[:, 1]]).reshape(-1)
+        self.lines.setData(xs, ys, connect="pairs")
+        tip = (w - scale * full[0], b - scale * full[1])
+        self.mean.setData([w, tip[0]], [b, tip[1]])
+        ring = np.array([w, b]) - scale * fan.batch_ellipse(w, b, self.batch_size, ELLIPSE_POINTS)
+        self.ellipse.setData(ring[:, 0], ring[:, 1])
+        self._place_label(ring, fan.n)
+
+    def _common_scale(self, vectors: np.ndarray) -> float | None:
+        """One factor for all: the longest vector spans FAN_FRACTION of the view's smaller side
+        (measured on screen, so it holds whether or not w and b share a scale)."""
+        px_w, px_h = self.view_box.viewPixelSize()
+        (v0, v1), (u0, u1) = self.view_box.viewRange()
+        if not (px_w > 0 and px_h > 0):
+            return None
+        finite = vectors[np.all(np.isfinite(vectors), axis=1)]
+        if finite.size == 0:
+            return None
+        longest = float(np.max(np.hypot(finite[:, 0] / px_w, finite[:, 1] / px_h)))
+        side = min((v1 - v0) / px_w, (u1 - u0) / px_h)
+        if not (longest > 0 and math.isfinite(longest) and side > 0):
+            return None
+        return FAN_FRACTION * side / longest
+
+    def _place_label(self, ring: np.ndarray, n: int) -> None:
+        """"batch of B" beside the ellipse's rightmost point (a batch of all the data always
+        lands on the full gradient: the ellipse is a dot there)."""
+        right = int(np.argmax(ring[:, 0]))
+        if self.batch_size >= n:
+            self.label.setText(f"batch of all {n:,}: exactly the full gradient")
+        else:
+            self.label.setText(f"batch of {self.batch_size:,}: its mean lands here (1 σ)")
+        self.label.setPos(float(ring[right, 0]), float(ring[right, 1]))
+        self.label.show()
