@@ -15,10 +15,15 @@ from gdviewer.ui.session import PAUSED
 from tests.ui.conftest import wait_state
 
 
-def fan_items(window) -> list:
-    overlay = window.surface_panel.fan
-    return [item for item in window.surface_panel.plot_item.items
-            if item is overlay.lines and isinstance(item, pg.PlotCurveItem)]
+def items_holding(window, points: int) -> list:
+    """The surface's curve items with ``points`` points."""
+    found = []
+    for item in window.surface_panel.plot_item.items:
+        if isinstance(item, pg.PlotCurveItem):
+            xs, _ = item.getData()
+            if xs is not None and len(xs) == points:
+                found.append(item)
+    return found
 
 
 def test_fan_is_off_by_default_and_draws_the_samples_from_the_shown_point(qtbot, window):
@@ -34,14 +39,18 @@ def test_fan_is_off_by_default_and_draws_the_samples_from_the_shown_point(qtbot,
     xs, _ = overlay.lines.getData()
     assert xs is None or len(xs) == 0
 
+    count = len(window.surface_panel.plot_item.items)
     overlay.checkbox.setChecked(True)
     window.redraw()
-    assert len(fan_items(window)) == 1
+    assert len(window.surface_panel.plot_item.items) == count  # no item per arrow
     xs, ys = overlay.lines.getData()
     w, b = float(s.history.w[11]), float(s.history.b[11])  # the point after step 12
     data = s.dataset
     idx = sample_indices(data.n)
     assert len(xs) == 2 * idx.size  # one pair per drawn sample
+    # all the lines are in one curve item (and its dark halo, the same data)
+    assert items_holding(window, 2 * idx.size) == [overlay.halo, overlay.lines]
+    assert overlay.lines.opts["connect"] == "pairs"
     np.testing.assert_allclose(xs[0::2], w)
     np.testing.assert_allclose(ys[0::2], b)
     # each line runs along that sample's −∇ℓᵢ, all with the same factor
