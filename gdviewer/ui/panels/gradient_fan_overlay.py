@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from gdviewer.core.batching import batch_size_for
 from gdviewer.core.data import Dataset
@@ -30,6 +30,18 @@ ELLIPSE_POINTS = 96
 TOOLTIP = ("Every sample's own descent direction −∇ℓᵢ at the shown point (faint lines; at most 200 "
            "drawn), their mean, the full data's direction (thick), and the ellipse where a batch of "
            "the run's size lands (1 σ), which shrinks as 1/√B. All arrows are scaled together.")
+
+
+def stacked(*widgets: QWidget) -> QWidget:
+    """``widgets`` one above the other, as one header control: "fan" under "gradients" (in a
+    row of their own the surface's options no longer fit a 1024 px window)."""
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return column
 
 
 class GradientFanOverlay:
@@ -51,7 +63,7 @@ class GradientFanOverlay:
         self.halo = pg.PlotCurveItem(connect="pairs")
         self.mean = pg.PlotCurveItem()
         self.ellipse = pg.PlotCurveItem()
-        self.label = pg.TextItem(anchor=(0, 0.5), fill=pg.mkBrush(255, 255, 255, 200))
+        self.label = pg.TextItem(anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 200))
         for z, item in enumerate((self.halo, self.lines, self.ellipse, self.mean, self.label)):
             plot_item.addItem(item, ignoreBounds=True)
             item.setZValue(6 + 0.1 * z)  # above the paths, under the gradient arrows
@@ -61,7 +73,7 @@ class GradientFanOverlay:
         self.batch_size: int | None = None
         self.view_box.sigRangeChanged.connect(lambda *_: self.update())
         self.restyle(LIGHT_PLOTS)
-        self._clear()
+        self.label.hide()
 
     @property
     def shown(self) -> bool:
@@ -84,6 +96,8 @@ class GradientFanOverlay:
         return self._fan
 
     def _clear(self) -> None:
+        if self.scale is None and not self.label.isVisible():
+            return  # already clear: nothing to repaint each frame while the fan is off
         for item in (self.halo, self.lines, self.mean, self.ellipse):
             item.setData([], [])
         self.label.hide()
@@ -137,18 +151,16 @@ class GradientFanOverlay:
 
     def _place_label(self, ring: np.ndarray, n: int) -> None:
         """"batch of B" under the ellipse (the gradient arrows' labels sit above their tips),
-        towards the side where it fits in the view (a batch of all the data always lands on
-        the full gradient: the ellipse is a dot there)."""
+        moved left as far as needed to stay in the view (a batch of all the data always lands
+        on the full gradient: the ellipse is a dot there)."""
         if self.batch_size >= n:
             self.label.setText(f"batch of all {n:,}: the full gradient")
         else:
-            self.label.setText(f"batch of {self.batch_size:,}: its mean lands here (1 σ)")
+            self.label.setText(f"batch of {self.batch_size:,} lands here (1 σ)")
         (v0, v1), _ = self.view_box.viewRange()
         px_w, _ = self.view_box.viewPixelSize()
         width = self.label.boundingRect().width() * px_w  # the text's width in view units
         low = int(np.argmin(ring[:, 1]))  # from the lowest point the text runs clear of the ring
-        x = float(ring[low, 0])
-        fits_right = x + width <= v1 or x - width < v0
-        self.label.setAnchor((0.0, 0.0) if fits_right else (1.0, 0.0))
+        x = max(v0, min(float(ring[low, 0]), v1 - width))
         self.label.setPos(x, float(ring[low, 1]))
         self.label.show()

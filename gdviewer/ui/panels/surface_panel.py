@@ -34,7 +34,7 @@ from gdviewer.ui.panels.common import (
 )
 from gdviewer.ui.panels.decimate import thin_to_pixels
 from gdviewer.ui.panels.escape_marker import EscapeMarker
-from gdviewer.ui.panels.gradient_fan_overlay import GradientFanOverlay
+from gdviewer.ui.panels.gradient_fan_overlay import GradientFanOverlay, stacked
 from gdviewer.ui.panels.gradient_overlay import GradientOverlay
 
 GRID_SHAPE = (240, 240)
@@ -144,9 +144,8 @@ class SurfacePanel(PanelWidget):
         self.fit_all_box.toggled.connect(lambda _on: self.redraw(refit=True))
         self.escape = EscapeMarker(self.plot_item)
         self._auto_range: tuple | None = None  # the range the panel itself last set
-        self.add_header_controls(self.arrows_box, self.fan.checkbox, self.batch_box, self.equal_box,
+        self.add_header_controls(stacked(self.arrows_box, self.fan.checkbox), self.batch_box, self.equal_box,
                                  self.fit_all_box)
-        self.header.setStyleSheet("QCheckBox { spacing: 3px; }")  # five options fit 1024 px
         self.equal_box.toggled.connect(self._on_equal_toggled)
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
         self.batch_box.toggled.connect(self._on_overlay_toggled)
