@@ -20,6 +20,9 @@ ORANGE = "#E69F00"
 VERMILLION = "#D55E00"
 SKY = "#56B4E9"
 GREY = "#7f7f7f"
+#: The valley's axes (surface and loss panels): steep (λmax) and flat (λmin).
+PURPLE = "#CC79A7"
+GREEN = "#009E73"
 
 #: Most points a path is drawn with; pyqtgraph's own downsampling assumes uniform x, which a
 #: (w, b) path is not, so it is thinned here.

@@ -36,6 +36,7 @@ from gdviewer.ui.panels.decimate import thin_to_pixels
 from gdviewer.ui.panels.escape_marker import EscapeMarker
 from gdviewer.ui.panels.gradient_fan_overlay import GradientFanOverlay, stacked
 from gdviewer.ui.panels.gradient_overlay import GradientOverlay
+from gdviewer.ui.panels.valley_overlay import ValleyOverlay
 
 GRID_SHAPE = (240, 240)
 CONTOUR_SHAPE = (72, 72)  # pg.isocurve is pure Python: the cost grows with the grid's area
@@ -132,6 +133,12 @@ class SurfacePanel(PanelWidget):
         self.batch_box.setAccessibleName("Show the batch's own loss contours")
         self.batch_box.setToolTip("Faint contours of the loss of just the samples this step used. For one "
                                   "sample it is a valley along a line (shown when paused or slow).")
+        self.valley = ValleyOverlay(self.plot_item)
+        self.axes_box = QCheckBox("axes")
+        self.axes_box.setAccessibleName("Show the valley's axes")
+        self.axes_box.setToolTip("The valley's steep and flat directions through the optimum (the Hessian's "
+                                 "eigenvectors), with their curvatures λ and κ = λmax/λmin")
+        self.axes_box.toggled.connect(self.valley.set_shown)
         self.equal_box = QCheckBox("equal scale")
         self.equal_box.setAccessibleName("Equal scale on w and b")
         self.equal_box.setToolTip("The same scale on w and b, so the contours keep their true shape (on by "
@@ -144,7 +151,8 @@ class SurfacePanel(PanelWidget):
         self.fit_all_box.toggled.connect(lambda _on: self.redraw(refit=True))
         self.escape = EscapeMarker(self.plot_item)
         self._auto_range: tuple | None = None  # the range the panel itself last set
-        self.add_header_controls(stacked(self.arrows_box, self.fan.checkbox), self.batch_box, self.equal_box,
+        self.add_header_controls(stacked(self.arrows_box, self.fan.checkbox), self.batch_box, self.axes_box,
+                                 self.equal_box,
                                  self.fit_all_box)
         self.equal_box.toggled.connect(self._on_equal_toggled)
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
@@ -172,6 +180,7 @@ class SurfacePanel(PanelWidget):
         self.colorbar.axis.setWidth(round(45 * st.font_pt / 9.0))
         self.gradients.restyle(st)
         self.fan.restyle(st)
+        self.valley.restyle(st)
         self.escape.restyle(st)
         self.sync_runs()
 
@@ -207,6 +216,7 @@ class SurfacePanel(PanelWidget):
         s = self.moment
         w_opt, b_opt = s.surface.optimum
         self.optimum.setData([w_opt], [b_opt])
+        self.valley.update(s.surface)
         self.frame([(w_opt, b_opt), (s.history.initial_w, s.history.initial_b)])
         self.recompute_surface()
         self._regrid.stop()  # done just now; the range change need not trigger it again

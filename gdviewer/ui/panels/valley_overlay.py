@@ -1,0 +1,141 @@
+"""The valley's axes on the loss surface: the Hessian's two eigen-directions through the
+optimum, each labelled with its curvature λ, and κ = λmax/λmin.
+
+They are the axes of the contour ellipses. Batch GD shrinks the error along each axis by its
+own factor |1 − lr·λ| every step, so a run zig-zags across the steep axis while it creeps
+along the flat one. The numbers come from the engine (``core/valley.py``); the lines are
+pyqtgraph InfiniteLines, which clip themselves to the view. Nothing here runs per frame: the
+lines change only with the data (``update``) or the look (``restyle``), and the labels are
+placed again only when the view is re-framed or resized, to stay inside it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from gdviewer.core.surface import LossSurface
+from gdviewer.core.valley import ValleyAxes, valley_axes
+from gdviewer.ui.panels.common import GREEN, PURPLE, style_text
+from gdviewer.ui.theme import LIGHT_PLOTS, TEXT_CONTRAST, PlotStyle, readable_colour
+
+#: Flat axis first, steep second, as in ValleyAxes: (colour, where its label sits along the
+#: visible part of the line, 0 = one end, 1 = the other; apart so the two never meet).
+AXIS_LOOK = ((GREEN, 0.14), (PURPLE, 0.86))
+#: Above the heatmap, contours and paths; under the optimum's star (5) and the arrows (8).
+Z_VALUE = 3
+#: Labels keep this many pixels from the view's edges.
+MARGIN_PX = 4
+
+
+def axis_labels(axes: ValleyAxes) -> tuple[str, str]:
+    """The flat and the steep axis's labels: their curvature, and κ with the flat one."""
+    if axes.flat:
+        flat = "λmin = 0 (flat: a line of optima) · κ = ∞"
+    else:
+        flat = f"λmin = {axes.lambda_min:.3g} (flat) · κ = {axes.condition_number:.3g}"
+    return flat, f"λmax = {axes.lambda_max:.3g} (steep)"
+
+
+def visible_span(point: tuple[float, float], vector: tuple[float, float],
+                 box: tuple[float, float, float, float]) -> tuple[float, float] | None:
+    """Where the line point + t·vector is inside ``box`` (w0, w1, b0, b1): (t_in, t_out), or
+    None when it misses the box."""
+    lo, hi = -math.inf, math.inf
+    for p, d, low, high in ((point[0], vector[0], box[0], box[1]), (point[1], vector[1], box[2], box[3])):
+        if d == 0:
+            if not low <= p <= high:
+                return None
+            continue
+        t0, t1 = sorted(((low - p) / d, (high - p) / d))
+        lo, hi = max(lo, t0), min(hi, t1)
+    return (lo, hi) if lo < hi else None
+
+
+class ValleyOverlay:
+    """Two labelled lines through the optimum along the valley's axes, each over a dark halo
+    that keeps it visible on every colour of the heatmap."""
+
+    def __init__(self, plot_item: pg.PlotItem) -> None:
+        self.view_box = plot_item.getViewBox()
+        self.axes: ValleyAxes | None = None
+        self.shown = False
+        self.halos: list[pg.InfiniteLine] = []
+        self.lines: list[pg.InfiniteLine] = []
+        self.labels: list[pg.TextItem] = []
+        for _colour, _position in AXIS_LOOK:
+            halo = pg.InfiniteLine(angle=0, movable=False)
+            line = pg.InfiniteLine(angle=0, movable=False)
+            label = pg.TextItem()
+            for item in (halo, line, label):
+                plot_item.addItem(item, ignoreBounds=True)  # the framing is the panel's own
+                item.setZValue(Z_VALUE)
+                item.hide()
+            self.halos.append(halo)
+            self.lines.append(line)
+            self.labels.append(label)
+        # the labels stay inside the view: placed again when it is re-framed or resized
+        self.view_box.sigRangeChanged.connect(self.place_labels)
+        self.view_box.sigResized.connect(self.place_labels)
+        self.restyle(LIGHT_PLOTS)
+
+    def restyle(self, style: PlotStyle) -> None:
+        """Pens and label fonts for the theme, zoom and presentation mode."""
+        for (colour, _position), halo, line, label in zip(AXIS_LOOK, self.halos, self.lines, self.labels,
+                                                          strict=True):
+            halo.setPen(style.pen((0, 0, 0, 150), 4))
+            line.setPen(style.pen(colour, 2, style=Qt.PenStyle.DashLine))
+            style_text(label, style, color=readable_colour(colour, style.background, TEXT_CONTRAST))
+        self.place_labels()  # a bigger font: keep the text inside the view
+
+    def set_shown(self, on: bool) -> None:
+        self.shown = on
+        for item in (*self.halos, *self.lines):
+            item.setVisible(on and self.axes is not None)
+        self.place_labels()
+
+    def update(self, surface: LossSurface) -> None:
+        """Put the lines on the axes of ``surface`` (new data); nothing when they did not move."""
+        axes = valley_axes(surface)
+        if axes == self.axes:
+            return
+        self.axes = axes
+        for vector, text, halo, line, label in zip(axes.eigenvectors, axis_labels(axes), self.halos, self.lines,
+                                                   self.labels, strict=True):
+            angle = math.degrees(math.atan2(vector[1], vector[0]))
+            for item in (halo, line):
+                item.setPos(axes.optimum)
+                item.setAngle(angle)
+            label.setText(text)
+        self.set_shown(self.shown)
+
+    def place_labels(self, *_args: object) -> None:
+        """Each label beside its line, a set way along the part in view, its text towards the
+        view's middle and moved in where it would stick out (a long label in a narrow view)."""
+        if not self.shown or self.axes is None:
+            for label in self.labels:
+                label.hide()
+            return
+        (v0, v1), (u0, u1) = self.view_box.viewRange()
+        px_w, px_h = self.view_box.viewPixelSize()
+        if not all(map(math.isfinite, (v0, v1, u0, u1, px_w, px_h))) or px_w <= 0 or px_h <= 0:
+            return
+        for (_colour, position), vector, label in zip(AXIS_LOOK, self.axes.eigenvectors, self.labels, strict=True):
+            span = visible_span(self.axes.optimum, vector, (v0, v1, u0, u1))
+            if span is None:
+                label.hide()
+                continue
+            t = span[0] + position * (span[1] - span[0])
+            w, b = self.axes.optimum[0] + t * vector[0], self.axes.optimum[1] + t * vector[1]
+            right, top = w > (v0 + v1) / 2, b > (u0 + u1) / 2
+            label.setAnchor((1.0 if right else 0.0, 0.0 if top else 1.0))  # the text towards the middle
+            rect = label.boundingRect()  # in pixels: a TextItem ignores the view's scaling
+            width, height = rect.width() * px_w, rect.height() * px_h
+            margin_w, margin_h = MARGIN_PX * px_w, MARGIN_PX * px_h
+            left = min(max(w - width if right else w, v0 + margin_w), v1 - margin_w - width)
+            bottom = min(max(b - height if top else b, u0 + margin_h), u1 - margin_h - height)
+            label.setPos(left + width if right else left, bottom + height if top else bottom)
+            label.setVisible(True)  # (TextItem's own: it also fits its transform to the view now)
+            label.updateTransform(force=True)
