@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from gdviewer.core.moment import Moment
+from gdviewer.ui.panels.axis_errors import AxisErrorCurves
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan, other_run_curve
 from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.readouts import number
@@ -39,6 +40,12 @@ class LossPanel(PanelWidget):
         self.full_env = Envelope(moment.total_steps + 1)
         self._source: object | None = None
         self.other_curves: list[tuple[pg.PlotDataItem, Envelope]] = []
+        self.axis_errors = AxisErrorCurves(self.plot_item, moment.total_steps)
+        self.errors_box = QCheckBox("error per axis")
+        self.errors_box.setAccessibleName("Show the error along each axis of the valley")
+        self.errors_box.setToolTip("Instead of the loss: how far the run is from the optimum along the valley's "
+                                   "flat and steep axes, on a log scale. Plain batch GD shrinks each by |1 − lr·λ| "
+                                   "a step: straight lines, the closed form dashed.")
         self.sync_runs()
         self.axis_box = QComboBox()
         self.axis_box.addItems(list(X_AXES))
@@ -47,10 +54,11 @@ class LossPanel(PanelWidget):
         self.log_box = QCheckBox("log scale")
         self.log_box.setToolTip("A log scale shows the slow final descent and SGD's noise floor")
         self.log_box.setAccessibleName("Loss log scale")
-        self.add_header_controls(QLabel("x-axis:"), self.axis_box, self.log_box)
+        self.add_header_controls(QLabel("x-axis:"), self.axis_box, self.log_box, self.errors_box)
         self.frame_run()
         self.axis_box.currentTextChanged.connect(self.set_x_axis)
         self.log_box.toggled.connect(self.set_log_scale)
+        self.errors_box.toggled.connect(self.set_axis_errors)
         self.restyle()
         self.redraw()
 
@@ -58,6 +66,7 @@ class LossPanel(PanelWidget):
         st = self.style
         self.batch_curve.setPen(st.pen(st.blue + ("88" if st.dark else "66"), 1))
         self.cursor.setPen(st.pen(st.foreground, 1.5))
+        self.axis_errors.restyle(st)
         self.sync_runs()
 
     def set_x_axis(self, name: str) -> None:
@@ -73,9 +82,27 @@ class LossPanel(PanelWidget):
     def set_log_scale(self, on: bool) -> None:
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)
-        self.plot_item.setLogMode(y=on)
+        self.plot_item.setLogMode(y=on or self.errors_box.isChecked())
         self.redraw()
         self.plot_item.enableAutoRange(axis="y")
+
+    def set_axis_errors(self, on: bool) -> None:
+        """Show the error along each of the valley's axes (log scale) instead of the loss."""
+        if self.errors_box.isChecked() != on:
+            self.errors_box.setChecked(on)  # (its signal comes back here)
+            return
+        for item in (self.batch_curve, self.full_curve, *(curve for curve, _env in self.other_curves)):
+            item.setVisible(not on)
+        legend = self.plot_item.legend
+        for item, name in ((self.batch_curve, "batch loss (this step)"), (self.full_curve, "full-data loss")):
+            legend.removeItem(item)
+            if not on:
+                legend.addItem(item, name)
+        self.axis_errors.set_shown(on)
+        self.log_box.setEnabled(not on)  # errors are always on a log scale
+        self.plot_item.setLabel("left", "|error| along each axis" if on else "MSE loss")
+        self.set_log_scale(self.log_box.isChecked())
+        self.frame_run()  # (pyqtgraph's switch to a log scale auto-ranges x too)
 
     def frame_run(self) -> None:
         """Fix the x-axis to the whole run, so the curve grows into a still frame (and the
@@ -116,6 +143,7 @@ class LossPanel(PanelWidget):
                 # unnamed: the runs are named in the surface's legend (a name each here overflows)
                 curve = other_run_curve(self.style, run.colour)
                 self.plot_item.addItem(curve)
+                curve.setVisible(not self.errors_box.isChecked())
                 # faint and smooth (the full-data loss): a point per pixel column is plenty
                 self.other_curves.append((curve, Envelope(s.steps_of(i) + 1, OTHER_RUN_POINTS)))
         self.full_pen.restyle(color=self.style.visible(s.run.colour), scale=self.style.line_scale)
@@ -152,9 +180,13 @@ class LossPanel(PanelWidget):
             self._source = h
             self.batch_env.reset(s.total_steps)
             self.full_env.reset(s.total_steps + 1)
+        self._place_cursor()
+        if self.errors_box.isChecked():
+            self.axis_errors.draw(s, n, self.x_axis, self._x_values)
+            self.set_readout(*self.axis_errors.caption(s))
+            return
         w, b = s.params if s.animating else s.live_params
         now = float(s.surface.loss(w, b))
-        self._place_cursor()
         self._draw_other_runs()
         if n == 0:
             self.batch_curve.setData([], [])
