@@ -28,6 +28,13 @@ class LinkLabel(QLabel):
         self._colour = ""
         self._recolour()
 
+    def set_html(self, html: str) -> None:
+        """Replace the text (its links coloured like the first ones)."""
+        if html != self._html:
+            self._html = html
+            self._colour = ""
+            self._recolour()
+
     def link_colour(self) -> str:
         palette = self.palette()
         return readable_colour(palette.color(QPalette.ColorRole.Link).name(),

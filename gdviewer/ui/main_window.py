@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from gdviewer.core.config import RunConfig
 from gdviewer.core.errors import ConfigError
+from gdviewer.core.valley import valley_axes
 from gdviewer.presets import load_presets
 from gdviewer.ui.actions import ActionTable, WindowActions
 from gdviewer.ui.animation import Stage
@@ -209,7 +210,8 @@ class MainWindow(QMainWindow):
         s.set_speed(self.playback.speed)  # the fresh start's pace until settings say otherwise
         s.runs_changed.connect(lambda: self.playback.set_run_count(len(s.runs)))
         self.data_controls = DataControls(lambda: (s.data_config, s.dataset))
-        self.run_controls = RunControls(lambda: s.run_config, self.apply_run_config, stable_lr_for=s.stable_lr)
+        self.run_controls = RunControls(lambda: s.run_config, self.apply_run_config, stable_lr_for=s.stable_lr,
+                                        valley=lambda: valley_axes(s.dataset.surface))
         self.run_controls.validity_changed.connect(lambda _v: self._update_actions())
         self.preset_box = QComboBox()
         self.preset_box.setAccessibleName("Preset")

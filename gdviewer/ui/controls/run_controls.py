@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLab
 
 from gdviewer.core.config import ALGORITHM_LABELS, ALGORITHMS, OPTIMIZER_LABELS, OPTIMIZERS, RunConfig
 from gdviewer.core.errors import ConfigError
+from gdviewer.core.valley import ValleyAxes
 from gdviewer.ui.controls.fields import NumberField, read_config
+from gdviewer.ui.controls.rate_links import RateLinks
 from gdviewer.ui.theme import set_tone
 
 #: Which hyperparameter fields each optimiser uses (the rest are hidden).
@@ -33,13 +35,16 @@ class RunControls(QGroupBox):
 
     def __init__(self, current: Callable[[], RunConfig], apply: Callable[[RunConfig], object],
                  stable_lr_for: Callable[[RunConfig], float | None] = lambda _c: None,
+                 valley: Callable[[], ValleyAxes | None] = lambda: None,
                  parent: QWidget | None = None) -> None:
-        """``stable_lr_for(config)``: the data's stable learning-rate limit, for the hint."""
+        """``stable_lr_for(config)``: the data's stable learning-rate limit, for the hint;
+        ``valley()``: the data's valley axes, for the links that set the rate from them."""
         super().__init__("Run", parent)
         self.current = current
         self.apply = apply
         self.valid = True
         self.stable_lr_for = stable_lr_for
+        self.valley = valley
         self._applying = False
         form = QFormLayout(self)
         self.form = form
@@ -75,6 +80,9 @@ class RunControls(QGroupBox):
         self.lr_hint = QLabel()
         self.lr_hint.setWordWrap(True)
         form.addRow("", self.lr_hint)
+        self.rate_links = RateLinks()
+        self.rate_links.rate_chosen.connect(self._set_lr)
+        form.addRow("", self.rate_links)
         form.addRow("Momentum", add("momentum", "Momentum", float, "Fraction of the previous step kept (0 ≤ μ < 1)"))
         form.addRow("β₁", add("beta1", "β₁", float, "Adam: decay of the running mean of gradients"))
         form.addRow("β₂", add("beta2", "β₂", float, "Adam: decay of the running mean of squared gradients"))
@@ -182,7 +190,13 @@ class RunControls(QGroupBox):
             self.valid = valid
             self.validity_changed.emit(valid)
 
+    def _set_lr(self, lr: float) -> None:
+        """A rate link was chosen: the learning rate as if typed, proposed like any edit."""
+        self.fields["lr"].set_value(lr)
+        self._edited()
+
     def _update_hint(self, config: RunConfig | None) -> None:
+        self.rate_links.show_for(config, self.valley())
         if config is None:
             self.lr_hint.setText("")
             return
