@@ -57,6 +57,8 @@ def check_axes(window) -> None:
     for label in overlay.labels:
         assert label.isVisible()
         assert view_rect.contains(label.sceneBoundingRect()), label.toPlainText()
+        star = panel.view_box.mapViewToScene(QPointF(*optimum))
+        assert not label.sceneBoundingRect().contains(star), "a label covers the optimum"
 
 
 def test_axes_are_off_by_default_and_drawn_when_ticked(qtbot, window):

@@ -151,9 +151,8 @@ class AxisErrorCurves:
         text = f"{at}|e₁| {number(abs(e_flat))} · |e₂| {number(abs(e_steep))}"
         full = (f"{at}error along the flat axis (λmin = {axes.lambda_min:.4g}) {number(e_flat, 0)}, "
                 f"along the steep axis (λmax = {axes.lambda_max:.4g}) {number(e_steep, 0)}")
-        if factors_are_exact(config.algorithm, config.optimizer):
+        if factors_are_exact(config.algorithm, config.optimizer):  # (the factors are in the legend)
             f_flat, f_steep = axes.contraction(config.lr)
-            text += f" · × {f_flat:.3g}, × {f_steep:.3g} a step"
             full += (f"; plain batch GD multiplies them by |1 − lr·λ| = {f_flat:.4g} and {f_steep:.4g} "
                      "every step (the dashed lines)")
         else:

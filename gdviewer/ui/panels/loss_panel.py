@@ -100,7 +100,7 @@ class LossPanel(PanelWidget):
                 legend.addItem(item, name)
         self.axis_errors.set_shown(on)
         self.log_box.setEnabled(not on)  # errors are always on a log scale
-        self.plot_item.setLabel("left", "|error| along each axis" if on else "MSE loss")
+        self.plot_item.setLabel("left", "|error|" if on else "MSE loss")
         self.set_log_scale(self.log_box.isChecked())
         self.frame_run()  # (pyqtgraph's switch to a log scale auto-ranges x too)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF
 
 from gdviewer.core.surface import LossSurface
 from gdviewer.core.valley import ValleyAxes, valley_axes
@@ -22,12 +22,14 @@ from gdviewer.ui.panels.common import GREEN, PURPLE, style_text
 from gdviewer.ui.theme import LIGHT_PLOTS, TEXT_CONTRAST, PlotStyle, readable_colour
 
 #: Flat axis first, steep second, as in ValleyAxes: (colour, where its label sits along the
-#: visible part of the line, 0 = one end, 1 = the other; apart so the two never meet).
-AXIS_LOOK = ((GREEN, 0.14), (PURPLE, 0.86))
+#: visible part of the line, 0 = one end, 1 = the other). Near the ends: off the optimum and
+#: the paths, which the panel frames in the middle of the view.
+AXIS_LOOK = ((GREEN, 0.04), (PURPLE, 0.96))
 #: Above the heatmap, contours and paths; under the optimum's star (5) and the arrows (8).
 Z_VALUE = 3
-#: Labels keep this many pixels from the view's edges.
+#: Labels keep this many pixels from the view's edges, and from the optimum's star.
 MARGIN_PX = 4
+STAR_PX = 14
 
 
 def axis_labels(axes: ValleyAxes) -> tuple[str, str]:
@@ -85,8 +87,8 @@ class ValleyOverlay:
         """Pens and label fonts for the theme, zoom and presentation mode."""
         for (colour, _position), halo, line, label in zip(AXIS_LOOK, self.halos, self.lines, self.labels,
                                                           strict=True):
-            halo.setPen(style.pen((0, 0, 0, 150), 4))
-            line.setPen(style.pen(colour, 2, style=Qt.PenStyle.DashLine))
+            halo.setPen(style.pen((0, 0, 0, 170), 5))
+            line.setPen(style.pen(colour, 2.5))
             style_text(label, style, color=readable_colour(colour, style.background, TEXT_CONTRAST))
         self.place_labels()  # a bigger font: keep the text inside the view
 
@@ -112,8 +114,9 @@ class ValleyOverlay:
         self.set_shown(self.shown)
 
     def place_labels(self, *_args: object) -> None:
-        """Each label beside its line, a set way along the part in view, its text towards the
-        view's middle and moved in where it would stick out (a long label in a narrow view)."""
+        """Each label beside its line near one end of the part in view, its text towards the
+        view's middle and moved in where it would stick out; at the line's other end if it
+        would cover the optimum's star or the other label."""
         if not self.shown or self.axes is None:
             for label in self.labels:
                 label.hide()
@@ -122,20 +125,39 @@ class ValleyOverlay:
         px_w, px_h = self.view_box.viewPixelSize()
         if not all(map(math.isfinite, (v0, v1, u0, u1, px_w, px_h))) or px_w <= 0 or px_h <= 0:
             return
-        for (_colour, position), vector, label in zip(AXIS_LOOK, self.axes.eigenvectors, self.labels, strict=True):
-            span = visible_span(self.axes.optimum, vector, (v0, v1, u0, u1))
-            if span is None:
-                label.hide()
-                continue
-            t = span[0] + position * (span[1] - span[0])
-            w, b = self.axes.optimum[0] + t * vector[0], self.axes.optimum[1] + t * vector[1]
-            right, top = w > (v0 + v1) / 2, b > (u0 + u1) / 2
-            label.setAnchor((1.0 if right else 0.0, 0.0 if top else 1.0))  # the text towards the middle
-            rect = label.boundingRect()  # in pixels: a TextItem ignores the view's scaling
-            width, height = rect.width() * px_w, rect.height() * px_h
-            margin_w, margin_h = MARGIN_PX * px_w, MARGIN_PX * px_h
-            left = min(max(w - width if right else w, v0 + margin_w), v1 - margin_w - width)
-            bottom = min(max(b - height if top else b, u0 + margin_h), u1 - margin_h - height)
-            label.setPos(left + width if right else left, bottom + height if top else bottom)
-            label.setVisible(True)  # (TextItem's own: it also fits its transform to the view now)
-            label.updateTransform(force=True)
+        box = (v0, v1, u0, u1)
+        star = QRectF(self.axes.optimum[0] - STAR_PX * px_w, self.axes.optimum[1] - STAR_PX * px_h,
+                      2 * STAR_PX * px_w, 2 * STAR_PX * px_h)
+        taken = [star]
+        for which in (1, 0):  # the steep axis first: the flat one's label moves if they meet
+            at = AXIS_LOOK[which][1]
+            for position in (at, 1.0 - at):  # this end, else the other
+                rect = self._place(which, position, box, (px_w, px_h))
+                if rect is None or not any(rect.intersects(other) for other in taken):
+                    break
+            if rect is not None:
+                taken.append(rect)
+
+    def _place(self, which: int, position: float, box: tuple[float, float, float, float],
+               pixel: tuple[float, float]) -> QRectF | None:
+        """Put label ``which`` at ``position`` along its line's part in view; its rectangle in
+        (w, b), or None when the line misses the view (the label is hidden)."""
+        label, vector = self.labels[which], self.axes.eigenvectors[which]
+        span = visible_span(self.axes.optimum, vector, box)
+        if span is None:
+            label.hide()
+            return None
+        v0, v1, u0, u1 = box
+        t = span[0] + position * (span[1] - span[0])
+        w, b = self.axes.optimum[0] + t * vector[0], self.axes.optimum[1] + t * vector[1]
+        right, top = w > (v0 + v1) / 2, b > (u0 + u1) / 2
+        label.setAnchor((1.0 if right else 0.0, 0.0 if top else 1.0))  # the text towards the middle
+        rect = label.boundingRect()  # in pixels: a TextItem ignores the view's scaling
+        width, height = rect.width() * pixel[0], rect.height() * pixel[1]
+        margin_w, margin_h = MARGIN_PX * pixel[0], MARGIN_PX * pixel[1]
+        left = min(max(w - width if right else w, v0 + margin_w), v1 - margin_w - width)
+        bottom = min(max(b - height if top else b, u0 + margin_h), u1 - margin_h - height)
+        label.setPos(left + width if right else left, bottom + height if top else bottom)
+        label.setVisible(True)  # (TextItem's own: it also fits its transform to the view now)
+        label.updateTransform(force=True)
+        return QRectF(left, bottom, width, height)
