@@ -41,7 +41,7 @@ class LossPanel(PanelWidget):
         self._source: object | None = None
         self.other_curves: list[tuple[pg.PlotDataItem, Envelope]] = []
         self.axis_errors = AxisErrorCurves(self.plot_item, moment.total_steps)
-        self.errors_box = QCheckBox("error per axis")
+        self.errors_box = QCheckBox("axes")
         self.errors_box.setAccessibleName("Show the error along each axis of the valley")
         self.errors_box.setToolTip("Instead of the loss: how far the run is from the optimum along the valley's "
                                    "flat and steep axes, on a log scale. Plain batch GD shrinks each by |1 − lr·λ| "

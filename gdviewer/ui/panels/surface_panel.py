@@ -154,6 +154,9 @@ class SurfacePanel(PanelWidget):
         self.add_header_controls(stacked(self.arrows_box, self.fan.checkbox), self.batch_box, self.axes_box,
                                  self.equal_box,
                                  self.fit_all_box)
+        # five options in the width a 1024×768 window leaves the panel: no gap but the boxes' own
+        self._header_row.setSpacing(0)
+        self.header.setStyleSheet("QCheckBox { spacing: 3px; margin-right: 3px; }")
         self.equal_box.toggled.connect(self._on_equal_toggled)
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
         self.batch_box.toggled.connect(self._on_overlay_toggled)
