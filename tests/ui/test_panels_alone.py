@@ -101,7 +101,7 @@ def test_the_readouts_show_the_recorded_numbers(qtbot, shown, history):
 
 
 def test_the_surface_contours_are_level_sets_of_the_loss(qtbot, shown):
-    from gdviewer.ui.panels.surface_panel import CONTOUR_LEVELS
+    from gdviewer.ui.panels.contour_layer import CONTOUR_LEVELS
 
     panel = make(qtbot, SurfacePanel, shown)
     panel.update_data()

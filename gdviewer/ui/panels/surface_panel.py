@@ -2,8 +2,7 @@
 least-squares optimum, and the path of (w, b) as it grows. Clicking picks the start point.
 
 The surface comes from the engine's sufficient statistics (O(grid)), so it is recomputed
-for whatever part of the plane is in view; contours are traced on a coarser grid because
-``pg.isocurve`` is pure Python.
+for whatever part of the plane is in view; its contours are ``contour_layer.ContourLayer``'s.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from gdviewer.ui.panels.common import (
     style_legend,
     style_text,
 )
+from gdviewer.ui.panels.contour_layer import ContourLayer
 from gdviewer.ui.panels.decimate import thin_to_pixels
 from gdviewer.ui.panels.escape_marker import EscapeMarker
 from gdviewer.ui.panels.gradient_fan_overlay import GradientFanOverlay, stacked
@@ -39,8 +39,6 @@ from gdviewer.ui.panels.gradient_overlay import GradientOverlay
 from gdviewer.ui.panels.valley_overlay import ValleyOverlay
 
 GRID_SHAPE = (240, 240)
-CONTOUR_SHAPE = (72, 72)  # pg.isocurve is pure Python: the cost grows with the grid's area
-CONTOUR_LEVELS = 8
 HOVER_HINT = "Hover to read the loss; click to choose the start point (w₀, b₀)."
 
 
@@ -80,9 +78,8 @@ class SurfacePanel(PanelWidget):
         layout = self.plot_item.layout
         layout.removeItem(self.plot_item.titleLabel)
         layout.addItem(self.plot_item.titleLabel, 0, 1, 1, 5)
-        self.contours = pg.PlotDataItem(connect="finite")
-        self.plot_item.addItem(self.contours)
-        self.contour_labels: list[pg.TextItem] = []
+        self.contour_layer = ContourLayer(self.plot_item)
+        self.contours = self.contour_layer.curve
         self.path = pg.PlotDataItem(pen=pg.mkPen(ORANGE, width=2))
         self.path_pen = AdaptivePen(self.path, ORANGE)
         # markers sit on the heatmap, whose colours do not change with the theme: fixed
@@ -151,9 +148,8 @@ class SurfacePanel(PanelWidget):
         self.fit_all_box.toggled.connect(lambda _on: self.redraw(refit=True))
         self.escape = EscapeMarker(self.plot_item)
         self._auto_range: tuple | None = None  # the range the panel itself last set
-        self.add_header_controls(stacked(self.arrows_box, self.fan.checkbox), self.batch_box, self.axes_box,
-                                 self.equal_box,
-                                 self.fit_all_box)
+        self.add_header_controls(stacked(self.arrows_box, self.fan.checkbox), stacked(self.batch_box, self.axes_box),
+                                 self.equal_box, self.fit_all_box)
         # five options in the width a 1024×768 window leaves the panel: no gap but the boxes' own
         self._header_row.setSpacing(0)
         self.header.setStyleSheet("QCheckBox { spacing: 3px; margin-right: 3px; }")
@@ -168,7 +164,7 @@ class SurfacePanel(PanelWidget):
 
     def restyle(self) -> None:
         st = self.style
-        self.contours.setPen(st.pen((255, 255, 255, 150), 1))
+        self.contour_layer.restyle(st)
         self.path_pen.restyle(scale=st.line_scale)
         for marker, size, pen in ((self.start_marker, 13, st.pen("w", 2)), (self.current, 13, st.pen("k", 1.5)),
                                   (self.optimum, 20, st.pen("k", 1)), (self.diverged_marker, 22, st.pen("k", 1))):
@@ -176,8 +172,6 @@ class SurfacePanel(PanelWidget):
             marker.setPen(pen)
         style_legend(self.run_legend, st)
         style_text(self.divergence_note, st, color=VERMILLION)
-        for label in self.contour_labels:
-            label.setFont(st.font())
         style_axis(self.colorbar.axis, st)
         style_axis(self.colorbar.getAxis("left"), st)  # its label ("log₁₀ loss")
         self.colorbar.axis.setWidth(round(45 * st.font_pt / 9.0))
@@ -264,77 +258,7 @@ class SurfacePanel(PanelWidget):
         self.colorbar.setLevels((lo, hi))
         rect = QRectF(w0, b0, w1 - w0, b1 - b0)
         self.image.setRect(rect)
-        self._draw_contours(w0, w1, b0, b1, float(loss.max()))
-
-    def _draw_contours(self, w0: float, w1: float, b0: float, b1: float, top: float) -> None:
-        """Contours from the minimum up to ``top``, the highest loss on the heatmap's grid."""
-        surface = self.moment.surface
-        base = surface.min_loss
-        span = top - base
-        # all x equal: no ellipses, the level sets (two lines) are traced on a coarse grid
-        traced = surface.grid((w0, w1), (b0, b1), CONTOUR_SHAPE)[2] if surface.degenerate else None
-        for label in self.contour_labels:
-            self.plot_item.removeItem(label)
-        self.contour_labels = []
-        if not math.isfinite(span) or span <= 0:
-            self.contours.setData([], [])
-            return
-        levels = base + span * 0.6 * 0.25 ** np.arange(CONTOUR_LEVELS)
-        xs: list[np.ndarray] = []
-        ys: list[np.ndarray] = []
-        w_opt, b_opt = surface.optimum
-        # labels inside the view itself (the grid has a margin of a quarter view on each side),
-        # a little in from its edges so none is cut in half
-        iw, ib = (w1 - w0) / 6 * 1.3, (b1 - b0) / 6 * 1.3
-        vw0, vw1, vb0, vb1 = w0 + iw, w1 - iw, b0 + ib, b1 - ib
-        for k, level in enumerate(levels):
-            # labels sit at different angles around the optimum so they do not pile up
-            angle = math.radians(50 + 40 * k)
-            best: tuple[float, float, float] | None = None
-            for lw, lb in self._level_lines(float(level), (w0, w1, b0, b1), traced):
-                xs += [lw, np.array([np.nan])]
-                ys += [lb, np.array([np.nan])]
-                inside = (lw >= vw0) & (lw <= vw1) & (lb >= vb0) & (lb <= vb1)  # a label where it shows
-                if inside.sum() < 2:
-                    continue
-                lw, lb = lw[inside], lb[inside]
-                u, v = (lw - w_opt) / (w1 - w0), (lb - b_opt) / (b1 - b0)
-                if max(np.ptp(u), np.ptp(v)) < 0.08:
-                    continue  # too small to carry a readable label
-                score = u * math.cos(angle) + v * math.sin(angle)
-                i = int(np.argmax(score))
-                if best is None or score[i] > best[2]:
-                    best = (float(lw[i]), float(lb[i]), float(score[i]))
-            if best is not None:
-                label = pg.TextItem(f"{level:.3g}", color=(255, 255, 255), anchor=(0.5, 0.5))
-                label.setFont(self.style.font())
-                label.setPos(best[0], best[1])
-                self.plot_item.addItem(label, ignoreBounds=True)
-                self.contour_labels.append(label)
-        if xs:
-            self.contours.setData(np.concatenate(xs), np.concatenate(ys))
-        else:
-            self.contours.setData([], [])
-
-    def _level_lines(self, level: float, box: tuple[float, float, float, float],
-                     loss: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The contour at ``level``: the engine's exact ellipse (a vectorised formula; tracing
-        the grid with pyqtgraph's isocurve took ~25 ms a re-frame, a stall while following a
-        run), or, without one, traced on the grid ``loss`` of ``box``."""
-        ellipse = self.moment.surface.level_set(level)
-        if ellipse is not None:
-            return [ellipse]
-        if loss is None:
-            return []
-        w0, w1, b0, b1 = box
-        nw, nb = loss.shape
-        sx, sy = (w1 - w0) / (nw - 1), (b1 - b0) / (nb - 1)
-        lines = []
-        for line in pg.isocurve(loss, level, connected=True):
-            arr = np.asarray(line, dtype=np.float64)
-            if arr.ndim == 2 and len(arr) >= 2:  # isocurve's coordinates are index + 0.5 (pixel centres)
-                lines.append((w0 + (arr[:, 0] - 0.5) * sx, b0 + (arr[:, 1] - 0.5) * sy))
-        return lines
+        self.contour_layer.draw(self.moment.surface, (w0, w1, b0, b1), float(loss.max()))
 
     # --- per frame ---------------------------------------------------------------------
     def sync_runs(self) -> None:
