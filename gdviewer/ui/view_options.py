@@ -27,8 +27,9 @@ from gdviewer.ui.theme import (
 )
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
-#: Docks folded away in presentation mode: the room watches the plots, not the form.
-PRESENTATION_HIDDEN_DOCKS = ("controls", "readouts", "help")
+#: Docks folded away in presentation mode: the room watches the plots, not the form. (The Step
+#: panel opened from the View menu comes back as a tab beside the data panel.)
+PRESENTATION_HIDDEN_DOCKS = ("controls", "readouts", "help", "step")
 #: Share of the screen's width the stacked panels (data, loss, parameters) get in presentation mode.
 PRESENTATION_PANEL_SHARE = 0.4
 

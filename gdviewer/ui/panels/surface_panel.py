@@ -150,9 +150,8 @@ class SurfacePanel(PanelWidget):
         self._auto_range: tuple | None = None  # the range the panel itself last set
         self.add_header_controls(stacked(self.arrows_box, self.fan.checkbox), stacked(self.batch_box, self.axes_box),
                                  self.equal_box, self.fit_all_box)
-        # five options in the width a 1024×768 window leaves the panel: no gap but the boxes' own
-        self._header_row.setSpacing(0)
-        self.header.setStyleSheet("QCheckBox { spacing: 3px; margin-right: 3px; }")
+        # (six options in four columns: the width a 1024×768 window leaves the panel; no style
+        # sheet, which would cut the header off presentation mode's font and the theme's colours)
         self.equal_box.toggled.connect(self._on_equal_toggled)
         self.arrows_box.toggled.connect(self._on_overlay_toggled)
         self.batch_box.toggled.connect(self._on_overlay_toggled)
