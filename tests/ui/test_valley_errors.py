@@ -69,13 +69,20 @@ def test_errors_per_axis_of_a_batch_run_with_their_straight_lines(qtbot, window)
     assert names == ["batch loss (this step)", "full-data loss"]
 
 
-def test_errors_of_a_stochastic_run_have_no_closed_form_lines(qtbot, window):
+def stochastic_errors(qtbot, window, epochs: int, steps: int):
+    """The loss panel showing the errors per axis of a stochastic run after ``steps`` steps;
+    the panel and the expected (flat, steep) errors."""
     s = window.session
-    window.apply_run_config(s.run_config.with_changes(algorithm="stochastic", lr=0.01, epochs=2))
+    window.apply_run_config(s.run_config.with_changes(algorithm="stochastic", lr=0.01, epochs=epochs))
     panel = window.loss_panel
     panel.errors_box.setChecked(True)
-    train_steps(qtbot, window, 150)
+    train_steps(qtbot, window, steps)
     _lams, e_flat, e_steep = expected_errors(window)
+    return panel, e_flat, e_steep
+
+
+def test_errors_of_a_stochastic_run_have_no_closed_form_lines(qtbot, window):
+    panel, e_flat, e_steep = stochastic_errors(qtbot, window, 2, 150)
     for curve, expected in zip(panel.axis_errors.curves, (e_flat, e_steep), strict=True):
         np.testing.assert_allclose(curve.yData, expected, rtol=1e-6)
     for reference in panel.axis_errors.references:
@@ -83,12 +90,7 @@ def test_errors_of_a_stochastic_run_have_no_closed_form_lines(qtbot, window):
 
 
 def test_a_long_run_is_drawn_from_envelopes(qtbot, window):
-    s = window.session
-    window.apply_run_config(s.run_config.with_changes(algorithm="stochastic", lr=0.01, epochs=40))
-    panel = window.loss_panel
-    panel.errors_box.setChecked(True)
-    train_steps(qtbot, window, 4000)
-    _lams, e_flat, _e_steep = expected_errors(window)
+    panel, e_flat, _e_steep = stochastic_errors(qtbot, window, 40, 4000)
     x, y = panel.axis_errors.curves[0].xData, panel.axis_errors.curves[0].yData
     assert len(y) <= 2100
     assert np.nanmax(y) == pytest.approx(e_flat.max(), rel=1e-6)  # peaks survive the thinning
