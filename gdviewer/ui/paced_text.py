@@ -33,6 +33,10 @@ class PacedText:
         self._shown: tuple[str, ...] | None = None
         self._at = -1e9
 
+    def due(self, live: bool) -> bool:
+        """Whether a new text would be shown now: a text that is costly to make is made only then."""
+        return not live or time.monotonic() - self._at >= TEXT_INTERVAL_S
+
     def set(self, *texts: str, live: bool) -> None:
         if texts == self._shown:
             return

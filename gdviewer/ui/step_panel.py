@@ -122,6 +122,8 @@ class StepPanel(QWidget):
                             self.scaling, replay)
 
     def refresh(self, live: bool = False) -> None:
+        if not self._text.due(live):
+            return  # (live, the text changes 5 times a second: the arithmetic is not worked 33 times)
         a = self.arithmetic()
         text = self._before_first_step() if a is None else render(a, self._title(), self.moment.stable_lr())
         self._text.set(text, live=live)

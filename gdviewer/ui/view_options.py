@@ -149,7 +149,7 @@ class ViewOptions(QObject):
             w.showFullScreen()
             width = max(w.width(), w.screen().geometry().width() if w.screen() is not None else 0)
             w.resizeDocks([self.docks["data"]], [round(width * PRESENTATION_PANEL_SHARE)], Qt.Orientation.Horizontal)
-            self._place_step_dock(True)
+            self._place_step_dock()
             self.set_appearance(replace(self.appearance, presentation=True))
             w.statusBar().showMessage("Presentation mode: F11 or Esc to leave, Ctrl + / Ctrl − for text size", 6000)
         else:
@@ -162,16 +162,16 @@ class ViewOptions(QObject):
         # placed after the signal (re-docking inside its own visibility change crashes Qt), and
         # only while this object lives (the timer's context: a closing window hides its docks)
         if visible and self.presenting:
-            QTimer.singleShot(0, self, lambda: self._place_step_dock(True))
+            QTimer.singleShot(0, self, self._place_step_dock)
 
-    def _place_step_dock(self, visible: bool) -> None:
+    def _place_step_dock(self) -> None:
         """In presentation mode the Step dock, when open, is a tab beside the data panel, with
         most of the column's height: the left side has no room for its table in large text at
         1024 × 768 (the window would be wider than the screen). Leaving presentation mode puts
         it back where it was."""
         dock = self.docks.get("step")
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        if not (visible and self.presenting and dock is not None and dock.isVisible() and not dock.isFloating()):
+        if not (self.presenting and dock is not None and dock.isVisible() and not dock.isFloating()):
             return
         w = self.window
         if w.dockWidgetArea(dock) != right:

@@ -34,3 +34,16 @@ def test_a_streaming_caption_ends_true_when_the_run_pauses(qtbot, window):
     n = len(s.history)
     assert window.status.labels["step"].text() == f"Step {n:,}/{s.total_steps:,}"
     assert window.timeline.label.text().startswith(f"step {n:,}")
+
+
+def test_due_says_whether_a_text_would_be_shown_now(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(paced.time, "monotonic", lambda: now[0])
+    shown = []
+    text = PacedText(shown.append)
+    assert text.due(live=True)
+    text.set("a", live=True)
+    now[0] += paced.TEXT_INTERVAL_S / 2
+    assert not text.due(live=True) and text.due(live=False)
+    now[0] += paced.TEXT_INTERVAL_S
+    assert text.due(live=True)
