@@ -66,6 +66,13 @@ def _run_parser() -> argparse.ArgumentParser:
     d.add_argument("--config", metavar="SESSION", type=_file_name,
                    help="take the data and the first run from a session file saved by the window; "
                    "flags given as well override its settings")
+    c = p.add_argument_group("conditioning (train on x′ = (x − c)/s; the answer is printed on raw x too)")
+    which = c.add_mutually_exclusive_group()
+    which.add_argument("--center", action="store_true", help="x′ = x − mean(x): the valley's tilt goes")
+    which.add_argument("--standardize", action="store_true",
+                       help="x′ = (x − mean(x))/std(x): a round valley (κ = 1)")
+    c.add_argument("--x-shift", type=float, metavar="C", help="x′ = (x − C)/S with --x-scale (default 0)")
+    c.add_argument("--x-scale", type=float, metavar="S", help="(default 1)")
     o = p.add_argument_group("output")
     o.add_argument("--history-csv", metavar="PATH", type=_file_name, help="write every step to this CSV file")
     o.add_argument("--quiet", action="store_true", help="print only the summary line")
@@ -118,6 +125,29 @@ def run_headless(argv: Sequence[str]) -> int:
     return _train_and_report(parser, args, dataset, config)
 
 
+def _transform(parser: argparse.ArgumentParser, args: argparse.Namespace, dataset, default):
+    """The x transform the flags ask for (``default``: a session's own, or raw x)."""
+    from gdviewer.core.conditioning import XTransform, centred, standardised
+    from gdviewer.core.errors import ConfigError
+
+    custom = args.x_shift is not None or args.x_scale is not None
+    if custom and (args.center or args.standardize):
+        parser.exit(EXIT_USAGE, "gdviewer run: error: --x-shift/--x-scale cannot be combined with "
+                                f"--{'center' if args.center else 'standardize'}\n")
+    if args.center:
+        return centred(dataset.surface)
+    if args.standardize:
+        return standardised(dataset.surface)
+    if custom:
+        transform = XTransform(args.x_shift or 0.0, 1.0 if args.x_scale is None else args.x_scale, "custom")
+        try:
+            return transform.validate()
+        except ConfigError as exc:
+            field = {"center": "--x-shift", "scale": "--x-scale"}.get(exc.field, exc.field)
+            parser.exit(EXIT_USAGE, f"gdviewer run: error: {field} {exc.message}\n")
+    return default.following(dataset.surface)
+
+
 def _explicit_flags(argv: list[str]) -> dict[str, object]:
     """The flags actually typed (argparse fills in defaults; this parse has none)."""
     quiet = _run_parser()
@@ -155,12 +185,16 @@ def _run_session(parser: argparse.ArgumentParser, args: argparse.Namespace, argv
         run.validate(dataset.n)
     except (ConfigError, DataError) as exc:
         parser.exit(EXIT_USAGE, f"gdviewer run: error: {exc}\n")
-    return _train_and_report(parser, args, dataset, run)
+    return _train_and_report(parser, args, dataset, run, spec.x_transform)
 
 
-def _train_and_report(parser: argparse.ArgumentParser, args: argparse.Namespace, dataset, config) -> int:
+def _train_and_report(parser: argparse.ArgumentParser, args: argparse.Namespace, raw, config,
+                      default_transform=None) -> int:
+    from gdviewer.core.conditioning import RAW, transformed_dataset
     from gdviewer.core.trainer import RunStatus, train
 
+    transform = _transform(parser, args, raw, default_transform or RAW)
+    dataset = transformed_dataset(raw, transform)
     history, trainer = train(dataset, config)
     if not args.quiet:
         epochs = history.epoch
@@ -176,13 +210,18 @@ def _train_and_report(parser: argparse.ArgumentParser, args: argparse.Namespace,
     print(f"final: loss {final_loss:.6g}, w {final[0]:.6g}, b {final[1]:.6g} | least squares: "
           f"w* {w_opt:.6g}, b* {b_opt:.6g}, loss {surface.min_loss:.6g} | "
           f"{trainer.status.value} after {trainer.steps_done} steps")
+    if not transform.identity:
+        raw_w, raw_b = transform.raw_coefficients(*final)
+        raw_opt = raw.surface.optimum
+        print(f"on raw x ({transform.describe()}): w {raw_w:.6g}, b {raw_b:.6g} | least squares on raw x: "
+              f"w* {raw_opt[0]:.6g}, b* {raw_opt[1]:.6g}")
     if args.history_csv:
         try:
             history.to_csv(args.history_csv)
         except OSError as exc:
             parser.exit(EXIT_USAGE, f"gdviewer run: error: cannot write {args.history_csv}: {exc.strerror or exc}\n")
     if args.animation:
-        error = _write_animation(args, dataset, config)
+        error = _write_animation(args, raw, config, transform)
         if error:
             parser.exit(EXIT_USAGE, f"gdviewer run: error: {error}\n")
     if trainer.status is RunStatus.DIVERGED:
@@ -191,7 +230,7 @@ def _train_and_report(parser: argparse.ArgumentParser, args: argparse.Namespace,
     return EXIT_OK
 
 
-def _write_animation(args: argparse.Namespace, dataset, config) -> str | None:
+def _write_animation(args: argparse.Namespace, dataset, config, transform) -> str | None:
     """Render the run into an animation with the window, offscreen when there is no screen."""
     import os
 
@@ -222,6 +261,7 @@ def _write_animation(args: argparse.Namespace, dataset, config) -> str | None:
     window.questions.quiet = True
     try:
         window.session.set_dataset(dataset)
+        window.session.set_transform(transform)
         window.session.set_run_config(config)
         window.resize(1360, 860)
         window.show()

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from gdviewer import __version__
+from gdviewer.core.conditioning import KIND_LABELS, XTransform
 from gdviewer.core.config import ALGORITHM_LABELS, OPTIMIZER_LABELS, DataConfig, RunConfig
 from gdviewer.core.data import Dataset
 
@@ -111,8 +112,21 @@ def _optimizer_line(run: RunConfig) -> str | None:
     return f"optimizer = torch.optim.Adagrad([w, b], lr={_num(run.lr)}, eps={_num(run.eps)})"
 
 
-def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Dataset | None = None) -> str:
-    """The script for ``run`` on ``dataset`` (or on synthetic ``data``)."""
+def _transform_lines(transform: XTransform | None) -> list[str]:
+    """x′ = (x − c)/s in float64, stored as float32: the operations gdviewer does (conditioning.py)."""
+    if transform is None or transform.identity:
+        return []
+    return [
+        f"# The run trains on {KIND_LABELS[transform.kind]}: {transform.formula()} (the answer is mapped back below)",
+        f"x_shift, x_scale = {_num(transform.center)}, {_num(transform.scale)}",
+        "X = ((X.double() - x_shift) / x_scale).float()",
+    ]
+
+
+def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Dataset | None = None,
+                   transform: XTransform | None = None) -> str:
+    """The script for ``run`` on ``dataset`` (or on synthetic ``data``), on x′ when ``transform``
+    shifts or scales x (``dataset`` is then the raw data)."""
     batch_size = {"batch": "len(X)", "stochastic": "1"}.get(run.algorithm, str(run.batch_size))
     shuffle = run.shuffle and run.algorithm != "batch"
     optimizer = _optimizer_line(run)
@@ -128,6 +142,7 @@ def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Data
         "import torch",
         "",
         *_data_lines(data, dataset),
+        *_transform_lines(transform),
         "",
         "# The model y = w·x + b, and the mean squared error",
         f"w = torch.tensor({_num(run.init_w)}, requires_grad=True)",
@@ -183,4 +198,11 @@ def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Data
         '    print(f"epoch {epoch}: loss {full_loss!r}, w {w.item()!r}, b {b.item()!r}")',
         "",
     ]
+    if _transform_lines(transform):
+        out += [
+            "# The same line on raw x: y = w·(x − x_shift)/x_scale + b = (w/x_scale)·x + (b − w·x_shift/x_scale)",
+            "raw_w = w.item() / x_scale",
+            'print(f"on raw x: w {raw_w!r}, b {b.item() - raw_w * x_shift!r}")',
+            "",
+        ]
     return "\n".join(out)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gdviewer.core import replay
+from gdviewer.core.conditioning import RAW, XTransform
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset
 from gdviewer.core.history import History
@@ -55,10 +56,22 @@ class Moment:
     animating: bool
     state: str
     speed: float
+    #: the data as entered, when the runs train on a transformed x (``dataset`` is then x′)
+    raw_dataset: Dataset | None = None
+    transform: XTransform = RAW
 
     @property
     def surface(self) -> LossSurface:
         return self.dataset.surface
+
+    @property
+    def shown_data(self) -> Dataset:
+        """The data as the learner entered them (the data panel draws these, never x′)."""
+        return self.raw_dataset if self.raw_dataset is not None else self.dataset
+
+    def raw_line(self, w: float, b: float) -> tuple[float, float]:
+        """Trained (w, b) as the line on raw x (the same numbers when x is not transformed)."""
+        return self.transform.raw_coefficients(w, b)
 
     @property
     def run(self) -> Run:

@@ -15,6 +15,7 @@ from reprlib import repr as _brief
 from typing import Any
 
 from gdviewer.core.atomic_write import write_atomically
+from gdviewer.core.conditioning import RAW, XTransform
 from gdviewer.core.config import CLOCKS, DataConfig, RunConfig
 from gdviewer.core.errors import ConfigError, DataError
 from gdviewer.core.input_files import SESSION_LIMIT_BYTES, read_limited
@@ -53,6 +54,8 @@ class SessionSpec:
     points: tuple[tuple[float, ...], tuple[float, ...], str] | None = None
     #: How the window showed it: loss x-axis, log scale, selected run (all optional).
     view: dict[str, Any] = field(default_factory=dict)
+    #: The runs train on x′ = (x − c)/s (core/conditioning.py); files without it: raw x.
+    x_transform: XTransform = RAW
 
     def all_runs(self) -> tuple[RunSpec, ...]:
         """The runs; a single-run spec is its ``run``."""
@@ -68,6 +71,8 @@ class SessionSpec:
             out["points"] = {"source": source, "x": list(xs), "y": list(ys)}
         if self.view:
             out["view"] = dict(self.view)
+        if self.x_transform != RAW:
+            out["x_transform"] = self.x_transform.to_dict()
         return out
 
 
@@ -134,13 +139,18 @@ def spec_from_dict(obj: Any, where: str = "session") -> SessionSpec:
     clock = obj.get("clock", "epoch")
     if clock not in CLOCKS:
         raise DataError(f"{where}: clock must be one of {', '.join(CLOCKS)}, got {_brief(clock)}")
+    try:
+        x_transform = XTransform.from_dict(obj.get("x_transform", RAW.to_dict()))
+    except (ConfigError, TypeError) as exc:
+        raise DataError(f"{where}: invalid x_transform: {exc}") from None
     texts = {}
     for key in ("name", "description"):
         value = obj.get(key, "")
         if not isinstance(value, str):
             raise DataError(f"{where}: {key} must be text, got {type(value).__name__}")
         texts[key] = bounded_name(value) if key == "name" else bounded(value, DESCRIPTION_CHARS)
-    return SessionSpec(data=data, run=run, runs=runs, clock=clock, points=points, view=view, **texts)
+    return SessionSpec(data=data, run=run, runs=runs, clock=clock, points=points, view=view,
+                       x_transform=x_transform, **texts)
 
 
 def _points_from(obj: Any, where: str) -> tuple[tuple[float, ...], tuple[float, ...], str]:

@@ -41,8 +41,8 @@ class Dialogs:
 
     def code(self) -> CodeDialog:
         s = self.session
-        data = s.data_config if s.dataset.source == "synthetic" else None
-        dialog = CodeDialog(pytorch_script(s.run_config, data, s.dataset), self.window)
+        data = s.data_config if s.raw_dataset.source == "synthetic" else None
+        dialog = CodeDialog(pytorch_script(s.run_config, data, s.raw_dataset, s.transform), self.window)
         self._open(dialog)
         return dialog
 

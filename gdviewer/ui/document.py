@@ -148,6 +148,7 @@ class Document(QObject):
             s.set_dataset(dataset, spec.data)
         else:
             s.load(spec.data, runs[0].config)
+        s.set_transform(spec.x_transform)
         if len(runs) > 1 or runs[0].name or runs[0].colour or spec.clock != "epoch":
             s.roster.replace([(r.config, r.name, r.colour) for r in runs], spec.clock)
         if len(runs) > 1:  # compare runs on the axis they race on
@@ -226,13 +227,13 @@ class Document(QObject):
         every run with its name and colour, the clock, and the view."""
         s = self.session
         points = None
-        if s.dataset.source != "synthetic":
-            xs, ys = s.dataset.entered_tuples()  # as entered: 1.3, not float32's 1.2999999523
-            points = (xs, ys, Path(s.dataset.source).name)
+        if s.raw_dataset.source != "synthetic":
+            xs, ys = s.raw_dataset.entered_tuples()  # as entered: 1.3, not float32's 1.2999999523
+            points = (xs, ys, Path(s.raw_dataset.source).name)
         loss = self.parts.loss_panel
         view = {"loss_x_axis": loss.x_axis, "loss_log": loss.log_box.isChecked(), "selected_run": s.selected}
         return SessionSpec(data=s.data_config, run=s.runs[0].config, clock=s.clock, points=points, view=view,
-                           runs=tuple(RunSpec(r.config, r.name, r.colour) for r in s.runs))
+                           runs=tuple(RunSpec(r.config, r.name, r.colour) for r in s.runs), x_transform=s.transform)
 
     def fingerprint(self) -> str:
         return json.dumps(self.current_spec().to_dict(), sort_keys=True)

@@ -4,6 +4,7 @@ work and handed what each needs (not the window):
 - ``frame`` (ui/frame.py): the one redraw timer and the fan-out to the panels;
 - ``document`` (ui/document.py): presets, session and data files, the title, recent files;
 - ``editor`` (ui/point_editing.py): adding, moving and removing points, undoable;
+- ``transform_editing`` (ui/transform_editing.py): training on a shifted, scaled x, undoable;
 - ``exports`` (ui/exports.py): panel images, screenshots, histories, animations;
 - ``dialogs`` (ui/dialogs.py): code, sweep, shortcuts, About;
 - ``autosave`` (ui/recovery.py): crash safety;
@@ -39,6 +40,7 @@ from gdviewer.presets import load_presets
 from gdviewer.ui.actions import ActionTable, WindowActions
 from gdviewer.ui.animation import Stage
 from gdviewer.ui.banner import Banner
+from gdviewer.ui.controls.conditioning_controls import ConditioningControls
 from gdviewer.ui.controls.data_controls import DataControls
 from gdviewer.ui.controls.playback_controls import PlaybackControls
 from gdviewer.ui.controls.run_controls import RunControls
@@ -58,6 +60,7 @@ from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
 from gdviewer.ui.panels.surface_panel import SurfacePanel
 from gdviewer.ui.point_editing import PointEditor
+from gdviewer.ui.transform_editing import TransformEditing
 from gdviewer.ui.questions import Questions
 from gdviewer.ui.readouts import ReadoutTable
 from gdviewer.ui.recovery import Autosave
@@ -100,6 +103,8 @@ class MainWindow(QMainWindow):
                                  self.questions, self.undo_stack, RecentFiles(settings))
         self.editor = PointEditor(s, self.data_panel, self.undo_stack,
                                   self.document.may_interrupt, self.status.say, self.show_error)
+        self.transform_editing = TransformEditing(s, self.conditioning, self.document.state,
+                                                  self.document.record_replacement, self.status.say, self.show_error)
         self.exports = Exports(Stage(s, self.redraw, self, self.surface_panel,
                                      (self.data_panel, self.loss_panel, self.parameters_panel)),
                                self.plots.by_key(), self.status.say, self.show_error)
@@ -209,7 +214,8 @@ class MainWindow(QMainWindow):
         self.playback.speed_changed.connect(s.set_speed)
         s.set_speed(self.playback.speed)  # the fresh start's pace until settings say otherwise
         s.runs_changed.connect(lambda: self.playback.set_run_count(len(s.runs)))
-        self.data_controls = DataControls(lambda: (s.data_config, s.dataset))
+        self.data_controls = DataControls(lambda: (s.data_config, s.raw_dataset))
+        self.conditioning = ConditioningControls(lambda: (s.transform, s.raw_dataset.surface, s.surface))
         self.run_controls = RunControls(lambda: s.run_config, self.apply_run_config, stable_lr_for=s.stable_lr,
                                         valley=lambda: valley_axes(s.dataset.surface))
         self.run_controls.validity_changed.connect(lambda _v: self._update_actions())
@@ -233,6 +239,7 @@ class MainWindow(QMainWindow):
         col.addWidget(self.run_list)
         col.addWidget(self.run_controls)
         col.addWidget(self.data_controls)
+        col.addWidget(self.conditioning)
         col.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(panel)

@@ -36,11 +36,11 @@ class PointEditor:
         panel.plot_widget.scene().sigMouseClicked.connect(self._on_click)
 
     def points(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.session.dataset.entered_points()
+        return self.session.raw_dataset.entered_points()
 
     def set_points(self, x: np.ndarray, y: np.ndarray) -> None:
         """Train on these points from now on (the undo commands call this)."""
-        old = self.session.dataset
+        old = self.session.raw_dataset
         dataset = Dataset.from_arrays(x, y, source="edited points")
         dataset.true_slope, dataset.true_intercept = old.true_slope, old.true_intercept
         self.session.set_dataset(dataset)

@@ -54,6 +54,8 @@ ROWS = (
     Row("samples", "samples seen", "Gradient evaluations so far: the fair measure of work when comparing runs"),
     Row("w", "w", "Slope after this step"),
     Row("b", "b", "Intercept after this step"),
+    Row("raw_w", "w on raw x", "The slope mapped back to the raw x (the runs train on x′ = (x − c)/s): w/s"),
+    Row("raw_b", "b on raw x", "The intercept mapped back to the raw x: b − w·c/s"),
     Row("loss", "loss (all data)", "Mean squared error of the current line over every sample"),
     Row("batch_loss", "batch loss", "Loss of just the samples this step used, before its update"),
     Row("dw", "∂L/∂w (batch)", "The gradient this step followed: slope component, from its batch"),
@@ -62,6 +64,8 @@ ROWS = (
 
 
 METHOD_ROW = [r.key for r in ROWS].index("method")
+#: Shown only while the runs train on a shifted or scaled x (core/conditioning.py).
+RAW_ROWS = tuple(i for i, r in enumerate(ROWS) if r.key.startswith("raw_"))
 
 #: The method row's short names (the column header carries the run's full name).
 SHORT_METHODS = {"batch": "Batch GD", "stochastic": "SGD", "minibatch": "Mini-batch"}
@@ -115,6 +119,7 @@ def run_values(moment: Moment, index: int, loss_of: Callable[[float, float], flo
         "samples": f"{int(h.column('samples')[k - 1]) if k else 0:,}",
         "w": Number(w),
         "b": Number(b),
+        **dict(zip(("raw_w", "raw_b"), map(Number, moment.raw_line(w, b)), strict=True)),
         "loss": Number(loss_of(w, b)) if math.isfinite(w) and math.isfinite(b) else "not finite",
         "batch_loss": Number(float(h.column("loss")[k - 1])) if k else "–",
         "dw": Number(float(h.column("dw")[k - 1])) if k else "–",
@@ -244,6 +249,9 @@ class ReadoutTable(QWidget):
         self._last = time.perf_counter()
         s = self.moment
         self._sync_columns()
+        for i in RAW_ROWS:
+            if self.table.isRowHidden(i) != s.transform.identity:
+                self.table.setRowHidden(i, s.transform.identity)
         for j in range(len(s.runs)):
             values = run_values(s, j, lambda w, b: float(s.surface.loss(w, b)))
             for i, row in enumerate(ROWS):
@@ -257,7 +265,8 @@ class ReadoutTable(QWidget):
 
     def as_text(self, cells: set[tuple[int, int]] | None = None) -> str:
         """Tab-separated rows with a header of run names (only ``cells`` if given)."""
-        rows = range(self.table.rowCount()) if cells is None else sorted({r for r, _ in cells})
+        rows = [r for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)] if cells is None \
+            else sorted({r for r, _ in cells})
         cols = range(self.table.columnCount()) if cells is None else sorted({c for _, c in cells})
         header = ["quantity", *(self.table.horizontalHeaderItem(c).text() for c in cols)]
         lines = ["\t".join(header)]

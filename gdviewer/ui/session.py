@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from gdviewer.core.conditioning import RAW, XTransform, transformed_dataset
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import Dataset, synthetic
 from gdviewer.core.history import Chunk, History
@@ -43,7 +44,12 @@ class Session(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.data_config = (data_config or DataConfig()).validate()
-        self.dataset: Dataset = synthetic(self.data_config)
+        #: the data as entered (what the data panel shows and a session saves) ...
+        self.raw_dataset: Dataset = synthetic(self.data_config)
+        #: ... and how x is re-expressed for training (core/conditioning.py)
+        self.transform: XTransform = RAW
+        #: the data the runs train on: x′ = (x − c)/s, or the raw data set itself
+        self.dataset: Dataset = self.raw_dataset
         self.surface = self.dataset.surface
         first = (run_config or RunConfig()).validate(self.dataset.n)
         self.runs: list[Run] = [Run(first, "Run 1", RUN_COLOURS[0])]
@@ -77,7 +83,7 @@ class Session(QObject):
     def moment(self) -> Moment:
         """What is shown now, as a Qt-free snapshot (the panels and readouts draw from it)."""
         return Moment(self.dataset, self.data_config, tuple(self.runs), self.selected, self.clock, self.view_step,
-                      self.animating, self.state, self.speed)
+                      self.animating, self.state, self.speed, self.raw_dataset, self.transform)
 
     steps_per_epoch = property(lambda self: self.moment().steps_per_epoch)
     total_steps = property(lambda self: self.moment().total_steps)
@@ -140,24 +146,40 @@ class Session(QObject):
         self.runs = [Run(run_config, "Run 1", RUN_COLOURS[0])]
         self.selected = 0
         self.runs_changed.emit()
-        self.dataset = dataset
+        self.raw_dataset = self.dataset = dataset
+        self.transform = RAW  # a preset or a session says its own transform (set_transform)
         self.data_config = data_config
         self.surface = dataset.surface
         self.data_changed.emit()
         self.reset()
 
     def set_dataset(self, dataset: Dataset, config: DataConfig | None = None) -> None:
-        """Train on ``dataset`` from now on (resets the run); raises ConfigError if the run
-        settings cannot apply to it (e.g. a batch size above its number of points)."""
+        """Train on ``dataset`` (the raw data: x as entered) from now on, through the current
+        transform (centring and standardising follow the new data); resets the run. Raises
+        ConfigError if the run settings cannot apply to it (e.g. a batch size above its points)."""
         for run in self.runs:
             run.config.validate(dataset.n)
+        transform = self.transform.following(dataset.surface)  # cached: a loader has usually computed it
+        self._replace_data(dataset, transform, config if config is not None else self.data_config)
+
+    def set_transform(self, transform: XTransform) -> bool:
+        """Train on x′ = (x − c)/s from now on (resets the runs: their steps were taken on the
+        old x′). Raises ConfigError (nothing changes) if invalid; False if it is already on."""
+        transform.validate()
+        if transform == self.transform:
+            return False
+        self._replace_data(self.raw_dataset, transform, self.data_config)
+        return True
+
+    def _replace_data(self, raw: Dataset, transform: XTransform, config: DataConfig) -> None:
         self.stop_training()
         for run in self.runs:  # the old runs' steps and batches refer to the old points
             run.clear()
         self.view_step = None
-        self.dataset = dataset
-        self.data_config = config if config is not None else self.data_config
-        self.surface = dataset.surface  # cached: a background loader has usually computed it
+        self.raw_dataset, self.transform = raw, transform
+        self.dataset = transformed_dataset(raw, transform)
+        self.data_config = config
+        self.surface = self.dataset.surface
         self.data_changed.emit()
         self.reset()
 

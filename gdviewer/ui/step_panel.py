@@ -132,7 +132,9 @@ class StepPanel(QWidget):
         m = self.moment
         run, c = m.run, m.run_config
         method = f"{ALGORITHM_LABELS[c.algorithm]}, {OPTIMIZER_LABELS.get(c.optimizer, c.optimizer)}, lr {c.lr:g}"
-        return f"{html.escape(run.name)} <span style='color:gray'>({method})</span>"
+        note = "" if m.transform.identity else (  # the numbers are x′'s, not the data panel's x
+            f"<br>x below is x′: the run trains on {html.escape(m.transform.describe())}")
+        return f"{html.escape(run.name)} <span style='color:gray'>({method})</span>{note}"
 
     def _before_first_step(self) -> str:
         m = self.moment

@@ -20,6 +20,7 @@ import pytest
 
 from gdviewer.core import DataConfig, RunConfig, RunStatus, load_csv, synthetic, train
 from gdviewer.core.codegen import MAX_EMBEDDED_POINTS, pytorch_script
+from gdviewer.core.conditioning import XTransform, standardised, transformed_dataset
 
 EPOCH_LINE = re.compile(r"^epoch (\d+): loss (\S+), w (\S+), b (\S+)$")
 
@@ -46,6 +47,19 @@ CASES = [
     ("minibatch-12-diagonal", RunConfig(algorithm="minibatch", batch_size=12, optimizer="diagonal", lr=0.8, epochs=4),
      DataConfig(intercept=1.5, x_start=-1.0)),
 ]
+
+#: (id, run, data, transform): the run on x′ = (x − c)/s; the script maps the answer back to raw x
+TRANSFORM_CASES = [
+    ("standardised-batch-gd", RunConfig(lr=0.5, epochs=3), None, "standardize"),
+    ("shifted-scaled-minibatch-momentum", RunConfig(algorithm="minibatch", batch_size=8, optimizer="momentum",
+                                                    lr=0.01, epochs=4), DataConfig(x_start=2.0, x_stop=12.0),
+     XTransform(7.0, 3.0, "custom")),
+]
+RAW_LINE = re.compile(r"^on raw x: w (\S+), b (\S+)$")
+
+
+def transform_of(data: DataConfig | None, transform: XTransform | str) -> XTransform:
+    return standardised(synthetic(data).surface) if transform == "standardize" else transform
 
 
 def run_script(code: str) -> subprocess.CompletedProcess:
@@ -93,6 +107,9 @@ def run_every_case() -> dict[str, subprocess.CompletedProcess]:
     """Every case's script: the first in an interpreter of its own, the rest in another, at once."""
     scripts = {name: pytorch_script(run, data) for name, run, data in CASES}
     first, *rest = scripts
+    for name, run, data, transform in TRANSFORM_CASES:
+        scripts[name] = pytorch_script(run, data, transform=transform_of(data, transform))
+        rest.append(name)
     with ThreadPoolExecutor(max_workers=2) as pool:
         alone = pool.submit(run_script, scripts[first])
         shared = pool.submit(run_in_one_interpreter, {name: scripts[name] for name in rest})
@@ -129,6 +146,18 @@ def test_every_script_repeats_the_engines_trajectory_and_prints_the_full_data_lo
     starts = history.epoch_losses()
     assert len(starts) == run.epochs
     np.testing.assert_array_equal(np.asarray(printed[:-1], dtype=np.float32), starts[1:])
+    for name, run, data, transform in TRANSFORM_CASES:  # on x′, and the answer on raw x
+        out, t = outputs[name], transform_of(data, transform)
+        *epochs, raw_line = out.stdout.splitlines()
+        raw = RAW_LINE.match(raw_line)
+        assert raw, f"case {name}: last line {raw_line!r}"
+        try:
+            assert_reproduces(subprocess.CompletedProcess(name, out.returncode, "\n".join(epochs), out.stderr),
+                              transformed_dataset(synthetic(data), t), run)
+        except AssertionError as exc:
+            raise AssertionError(f"case {name}: {exc}") from exc
+        _, trainer = train(transformed_dataset(synthetic(data), t), run)
+        assert (float(raw[1]), float(raw[2])) == t.raw_coefficients(*trainer.params)
 
 
 def test_script_for_csv_data_embeds_the_points_and_repeats_the_run(tmp_path):

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from gdviewer.ui.readouts import ROWS
+from gdviewer.ui.readouts import RAW_ROWS, ROWS
 from gdviewer.ui.session import FINISHED
 from gdviewer.ui.theme import (
     BASE_PLOT_FONT_PT,
@@ -167,7 +167,7 @@ def test_readouts_show_the_recorded_step_and_copy(qtbot, window):
     assert QGuiApplication.clipboard().text() == text
     lines = text.splitlines()
     assert lines[0].split("\t") == ["quantity", s.run.name]
-    assert len(lines) == 1 + len(ROWS)
+    assert len(lines) == 1 + len(ROWS) - len(RAW_ROWS)  # the raw-x rows only when x is transformed
     full_w = repr(float(s.params[0]))  # copies carry every digit, the cell shows four
     assert lines[[r.key for r in ROWS].index("w") + 1].split("\t")[1] == full_w
     # Ctrl+C on the table copies just the selection

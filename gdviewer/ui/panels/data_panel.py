@@ -80,7 +80,7 @@ class DataPanel(PanelWidget):
 
     def set_editable(self, on: bool) -> None:
         """Edit mode: the points take the mouse (the view stops panning under it)."""
-        n = self.moment.dataset.n
+        n = self.moment.shown_data.n
         if on and n > MAX_EDITABLE_POINTS:
             self.edit_box.setChecked(False)
             self.set_readout_now(f"{n:,} points are too many to edit by hand (at most {MAX_EDITABLE_POINTS:,})")
@@ -91,7 +91,7 @@ class DataPanel(PanelWidget):
             self.pick(None)
 
     def pick(self, index: int | None) -> None:
-        ds = self.moment.dataset
+        ds = self.moment.shown_data
         self.selected_point = index if index is not None and 0 <= index < ds.n else None
         if self.selected_point is None:
             self.picked_point.setData([], [])
@@ -100,14 +100,15 @@ class DataPanel(PanelWidget):
 
     def preview_move(self, index: int, x: float, y: float) -> None:
         """Show a point where it is being dragged (the data change when the drag ends)."""
-        ds = self.moment.dataset
+        ds = self.moment.shown_data
         xs, ys = ds.x.copy(), ds.y.copy()
         xs[index], ys[index] = x, y
         self.points.setData(xs, ys)
 
     def update_data(self) -> None:
-        """New data set: redraw the samples and the true line, frame them."""
-        ds = self.moment.dataset
+        """New data set: redraw the samples and the true line, frame them. Always the raw data:
+        when the runs train on x′ = (x − c)/s their lines are drawn mapped back to x."""
+        ds = self.moment.shown_data
         x, y = ds.x, ds.y
         stride = max(1, math.ceil(ds.n / MAX_SCATTER_POINTS))
         self.points.setData(x[::stride], y[::stride])
@@ -142,12 +143,12 @@ class DataPanel(PanelWidget):
         s = self.moment
         others = (i for i in range(len(s.runs)) if i != s.selected)
         for item, i in zip(self.other_fits, others, strict=False):
-            ow, ob = s.params_of(i)
+            ow, ob = s.raw_line(*s.params_of(i))
             if math.isfinite(ow) and math.isfinite(ob):
                 item.setData(self._x_ends, ow * self._x_ends + ob)
             else:
                 item.setData([], [])
-        w, b = s.params
+        w, b = s.raw_line(*s.params)
         if math.isfinite(w) and math.isfinite(b):
             self.fit_line.setData(self._x_ends, w * self._x_ends + b)
             self._equation_text.set(f"ŷ = {w:.4g}·x {'+' if b >= 0 else '−'} {abs(b):.4g}", live=streaming(s))
@@ -155,8 +156,8 @@ class DataPanel(PanelWidget):
             self.fit_line.setData([], [])
             self._equation_text.set("ŷ: parameters are not finite (the run diverged)", live=streaming(s))
         idx = s.shown_batch()
-        idx = idx[idx < s.dataset.n]  # never index past the points (defensive)
-        ds = s.dataset
+        ds = s.shown_data
+        idx = idx[idx < ds.n]  # never index past the points (defensive)
         full_batch = idx.size >= ds.n  # every sample: circling them all would hide the data
         config = s.run_config
         every_sample = config.algorithm == "batch" or (config.algorithm == "minibatch" and config.batch_size >= ds.n)
@@ -169,8 +170,11 @@ class DataPanel(PanelWidget):
             self.batch.setData(ds.x[idx], ds.y[idx])
         n = s.shown_steps
         if not n:
-            self.set_readout(f"{ds.n:,} samples · press Play to train")
+            text = f"{ds.n:,} samples · press Play to train"
         elif full_batch:
-            self.set_readout(f"step {n:,} used all {ds.n:,} samples")
+            text = f"step {n:,} used all {ds.n:,} samples"
         else:
-            self.set_readout(f"step {n:,} used the {idx.size:,} circled of {ds.n:,} samples")
+            text = f"step {n:,} used the {idx.size:,} circled of {ds.n:,} samples"
+        if not s.transform.identity:  # never silent: the points are raw, the runs see x′
+            text = f"runs train on {s.transform.formula(ds.x_name or 'x')}; the line is on raw x · {text}"
+        self.set_readout(text)

@@ -210,6 +210,7 @@ class SurfacePanel(PanelWidget):
         if not self._equal_chosen:
             self.set_equal_scale(self.moment.surface.equal_scale_fits)
         s = self.moment
+        self.plot_item.setLabel("bottom", "w (slope)" if s.transform.identity else "w (slope on x′)")  # the runs' w
         w_opt, b_opt = s.surface.optimum
         self.optimum.setData([w_opt], [b_opt])
         self.valley.update(s.surface)
