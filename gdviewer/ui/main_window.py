@@ -311,7 +311,8 @@ class MainWindow(QMainWindow):
             panel.add_header_widget(make_help_button(topics[PANEL_TOPICS[key]], self.show_help))
         self.step_panel.add_header_widget(make_help_button(topics["step"], self.show_help))
         links = " · ".join(f'<a href="{topic_id}">{text}</a>' for topic_id, text in
-                           (("batches", "batches"), ("learning-rate", "learning rate"), ("optimisers", "optimisers")))
+                           (("batches", "batches"), ("learning-rate", "learning rate"), ("optimisers", "optimisers"),
+                            ("conditioning", "conditioning")))
         label = LinkLabel(f"Explain: {links}")
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)  # Tab reaches the links

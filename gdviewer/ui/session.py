@@ -164,8 +164,9 @@ class Session(QObject):
 
     def set_transform(self, transform: XTransform) -> bool:
         """Train on x′ = (x − c)/s from now on (resets the runs: their steps were taken on the
-        old x′). Raises ConfigError (nothing changes) if invalid; False if it is already on."""
-        transform.validate()
+        old x′); centring and standardising use this data's mean and spread (a preset may say just
+        the kind). Raises ConfigError (nothing changes) if invalid; False if it is already on."""
+        transform = transform.validate().following(self.raw_dataset.surface)
         if transform == self.transform:
             return False
         self._replace_data(self.raw_dataset, transform, self.data_config)

@@ -88,8 +88,11 @@ def test_tutorial_presets_train_exactly_as_the_tutorials_loops():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_each_preset_does_what_its_name_says(name):
+    from gdviewer.core.conditioning import transformed_dataset
+
     spec = preset(name)
-    history, trainer = train(synthetic(spec.data), spec.run)
+    raw = synthetic(spec.data)
+    history, trainer = train(transformed_dataset(raw, spec.x_transform.following(raw.surface)), spec.run)
     assert len(history) == trainer.steps_done
     if promises_divergence(name):
         assert trainer.status is RunStatus.DIVERGED, trainer.message
@@ -162,3 +165,20 @@ def test_resource_path_names_a_missing_resource():
         resource_path("no-such-file.svg")
     assert "no-such-file.svg" in str(info.value)
     assert str(resources_dir()) in str(info.value)
+
+
+def test_the_standardise_preset_walks_straight_in_on_x_prime_and_blows_up_on_raw_x():
+    from gdviewer.core.conditioning import standardised, transformed_dataset
+
+    spec = preset("Far from 0: standardise x")
+    assert spec.x_transform.kind == "standardize"
+    raw = synthetic(spec.data)
+    t = spec.x_transform.following(raw.surface)
+    assert t == standardised(raw.surface)
+    lams = np.linalg.eigvalsh(raw.surface.hessian)
+    assert lams[-1] / lams[0] > 20_000  # the raw valley, as the description says
+    history, trainer = train(transformed_dataset(raw, t), spec.run)
+    assert trainer.status is RunStatus.FINISHED
+    assert t.raw_coefficients(*trainer.params) == pytest.approx(raw.surface.optimum, rel=1e-5)
+    _, on_raw = train(raw, spec.run)
+    assert on_raw.status is RunStatus.DIVERGED

@@ -10,6 +10,7 @@ finished change) and the window applies it (ui/transform_editing.py).
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 
@@ -174,5 +175,6 @@ class ConditioningControls(QGroupBox):
         self.group.setExclusive(True)
         self.shift_value.setText(f"{transform.center:.4g}")
         self.scale_value.setText(f"{transform.scale:.4g}")
-        raw_note = "" if transform.identity else f"<br>on raw x: {valley_numbers(raw).split(' · ')[0]}"
-        self.numbers.setText(f"<b>{transform.formula()}</b><br>{valley_numbers(trained)}{raw_note}")
+        raw_note = "" if transform.identity else f"<br>on raw x: {html.escape(valley_numbers(raw).split(' · ')[0])}"
+        self.numbers.setText(f"<b>{html.escape(transform.formula())}</b><br>"
+                             f"{html.escape(valley_numbers(trained))}{raw_note}")
