@@ -49,6 +49,7 @@ class DataPanel(PanelWidget):
         self.selected_point: int | None = None
         self.points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static between data changes
         self._x_ends = np.array([0.0, 1.0])
+        self._drawn_data: object = None  # the data set whose samples are drawn
         self.other_fits: list[pg.PlotDataItem] = []
         self.sync_runs()
         self.restyle()
@@ -107,8 +108,13 @@ class DataPanel(PanelWidget):
 
     def update_data(self) -> None:
         """New data set: redraw the samples and the true line, frame them. Always the raw data:
-        when the runs train on x′ = (x − c)/s their lines are drawn mapped back to x."""
+        when the runs train on x′ = (x − c)/s their lines are drawn mapped back to x, so a new
+        transform (a slider moving) leaves the samples and the view as they are."""
         ds = self.moment.shown_data
+        if ds is self._drawn_data:
+            self.redraw()
+            return
+        self._drawn_data = ds
         x, y = ds.x, ds.y
         stride = max(1, math.ceil(ds.n / MAX_SCATTER_POINTS))
         self.points.setData(x[::stride], y[::stride])
