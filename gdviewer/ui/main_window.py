@@ -60,7 +60,6 @@ from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
 from gdviewer.ui.panels.surface_panel import SurfacePanel
 from gdviewer.ui.point_editing import PointEditor
-from gdviewer.ui.transform_editing import TransformEditing
 from gdviewer.ui.questions import Questions
 from gdviewer.ui.readouts import ReadoutTable
 from gdviewer.ui.recovery import Autosave
@@ -68,6 +67,7 @@ from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, R
 from gdviewer.ui.step_panel import StepPanel
 from gdviewer.ui.sweep_view import SweepDialog
 from gdviewer.ui.tour import TourOverlay, main_window_targets, remember_tour_seen
+from gdviewer.ui.transform_editing import TransformEditing
 from gdviewer.ui.view_options import ViewOptions
 from gdviewer.ui.window_settings import SETTINGS_VERSION, WindowSettings
 

@@ -63,14 +63,14 @@ def test_the_optimum_on_x_prime_mapped_back_is_the_raw_least_squares_answer(data
 def test_a_run_trained_on_standardised_x_ends_on_the_raw_least_squares_line(data):
     t = standardised(data.surface)
     # κ = 1: both curvatures are 2, so lr 1/2 = 1/λ takes batch GD to the optimum in one step
-    history, trainer = train(transformed_dataset(data, t), RunConfig(lr=0.5, epochs=2))
+    _history, trainer = train(transformed_dataset(data, t), RunConfig(lr=0.5, epochs=2))
     assert trainer.status is RunStatus.FINISHED
     w, b = t.raw_coefficients(*trainer.params)
     ref_w, ref_b = raw_least_squares(data)
     assert w == pytest.approx(ref_w, rel=1e-4)
     assert b == pytest.approx(ref_b, rel=1e-4, abs=1e-3)
     # on raw x the same lr diverges (it is far above 2/λmax) — the point of the demo
-    assert 0.5 > data.surface.critical_learning_rate
+    assert data.surface.critical_learning_rate < 0.5
 
 
 @pytest.mark.parametrize("data", [TUTORIAL, OFF_CENTRE], ids=["tutorial", "off-centre"])

@@ -177,7 +177,7 @@ def test_the_standardise_preset_walks_straight_in_on_x_prime_and_blows_up_on_raw
     assert t == standardised(raw.surface)
     lams = np.linalg.eigvalsh(raw.surface.hessian)
     assert lams[-1] / lams[0] > 20_000  # the raw valley, as the description says
-    history, trainer = train(transformed_dataset(raw, t), spec.run)
+    _history, trainer = train(transformed_dataset(raw, t), spec.run)
     assert trainer.status is RunStatus.FINISHED
     assert t.raw_coefficients(*trainer.params) == pytest.approx(raw.surface.optimum, rel=1e-5)
     _, on_raw = train(raw, spec.run)

@@ -126,7 +126,7 @@ class ConditioningControls(QGroupBox):
                              math.log(max(max(spreads) * SCALE_REACH, transform.scale)))
 
     def _to_ticks(self, value: float, lo: float, hi: float) -> int:
-        return int(round((value - lo) / (hi - lo) * TICKS)) if hi > lo else 0
+        return round((value - lo) / (hi - lo) * TICKS) if hi > lo else 0
 
     def _from_ticks(self, ticks: int, lo: float, hi: float) -> float:
         return lo + (hi - lo) * ticks / TICKS
