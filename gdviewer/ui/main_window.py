@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -55,6 +55,7 @@ from gdviewer.ui.frame import Frame, Panels, StatusLine
 from gdviewer.ui.help_panel import HELP_PANEL_TITLE, PANEL_TOPICS, HelpPanel, make_help_button
 from gdviewer.ui.icons import icon
 from gdviewer.ui.links import LinkLabel
+from gdviewer.ui.menus import MenuParts, build_menus
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
@@ -249,61 +250,9 @@ class MainWindow(QMainWindow):
         self.docks["controls"] = self._dock("controls", "Settings", scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
 
     def _make_menus_and_toolbar(self) -> None:
-        c = self.commands
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(c.new)
-        file_menu.addAction(c.open)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(lambda: self.document.fill_recent_menu(self.recent_menu))
-        file_menu.addAction(c.save)
-        file_menu.addAction(c.save_as)
-        file_menu.addSeparator()
-        export_menu = file_menu.addMenu("&Export")
-        for key, title in (("surface", "Loss surface"), ("data", "Data"), ("loss", "Loss"),
-                           ("parameters", "Parameters")):
-            for fmt in ("png", "svg"):
-                action = export_menu.addAction(f"{title} panel as {fmt.upper()}…")
-                action.triggered.connect(lambda _c=False, k=key, f=fmt: self.exports.panel_dialog(k, f))
-        export_menu.addSeparator()
-        for a in (c.screenshot, c.export_history, c.animation):
-            export_menu.addAction(a)
-        file_menu.addSeparator()
-        file_menu.addAction(c.quit)
-        edit_menu = bar.addMenu("&Edit")
-        for a in (c.undo, c.redo, c.delete_point):
-            edit_menu.addAction(a)
-        run_menu = bar.addMenu("&Run")
-        for a in (c.play, c.step, c.step_epoch, c.reset):
-            run_menu.addAction(a)
-        run_menu.addSeparator()
-        run_menu.addAction(c.code)
-        run_menu.addAction(c.sweep)
-        preset_menu = bar.addMenu("&Presets")
-        self.preset_actions: dict[str, QAction] = {}
-        for name, spec in load_presets().items():
-            action = preset_menu.addAction(name)
-            action.setStatusTip(spec.description)
-            action.triggered.connect(lambda _checked=False, n=name: self.document.apply_preset(n))
-            self.preset_actions[name] = action
-        view_menu = bar.addMenu("&View")
-        for dock in self.docks.values():
-            view_menu.addAction(dock.toggleViewAction())
-        view_menu.addSeparator()
-        self.view_options.add_to_menu(view_menu)
-        view_menu.addSeparator()
-        view_menu.addAction(c.reset_layout)
-        help_menu = bar.addMenu("&Help")
-        for a in (c.help, c.tour, c.shortcuts):
-            help_menu.addAction(a)
-        help_menu.addSeparator()
-        help_menu.addAction(c.about)
-        toolbar = QToolBar("Playback")
-        toolbar.setObjectName("toolbar_playback")
-        toolbar.addWidget(self.playback)
-        toolbar.addSeparator()
-        toolbar.addWidget(self.preset_box)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        menus = build_menus(self, self.commands, MenuParts(self.document, self.exports, self.docks, self.view_options,
+                                                           self.playback, self.preset_box))
+        self.recent_menu, self.preset_actions = menus.recent, menus.presets
 
     def _add_help_buttons(self) -> None:
         topics = {t.id: t for t in self.help_panel.topics()}
