@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QListWidget,
     QListWidgetItem,
     QSplitter,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdviewer.assets import read_tagged_list, resource_path
+from gdviewer.ui.links import LinkLabel
 
 HELP_DIR = "help"
 TOPICS_FILE = f"{HELP_DIR}/topics.json"
@@ -215,3 +217,25 @@ def make_help_button(topic: HelpTopic, show: Callable[[str], None], parent: QWid
     button.setAccessibleName(f"Help: {topic.title}")
     button.clicked.connect(lambda _checked=False: show(topic.id))
     return button
+
+
+#: The topics the settings' "Explain:" line links to, as (topic id, link text).
+SETTINGS_TOPICS = (("batches", "batches"), ("learning-rate", "learning rate"), ("optimisers", "optimisers"),
+                   ("conditioning", "conditioning"))
+
+
+def add_help_buttons(topics: Sequence[HelpTopic], panels: dict[str, QWidget], settings: QBoxLayout,
+                     show: Callable[[str], None]) -> None:
+    """A "?" in each panel's header (``panels``: key → panel with ``add_header_widget``; the step
+    panel's key is its topic) and the settings' "Explain: …" links, each opening its topic."""
+    by_id = {t.id: t for t in topics}
+    for key, panel in panels.items():
+        panel.add_header_widget(make_help_button(by_id[PANEL_TOPICS.get(key, key)], show))
+    links = " · ".join(f'<a href="{topic_id}">{text}</a>' for topic_id, text in SETTINGS_TOPICS)
+    label = LinkLabel(f"Explain: {links}")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)  # Tab reaches the links
+    label.setToolTip("Open the topic in the “What am I looking at?” panel (F1)")
+    label.setAccessibleName("Explain the settings")
+    label.linkActivated.connect(lambda topic_id: show(topic_id) if topic_id in by_id else None)
+    settings.addWidget(label)

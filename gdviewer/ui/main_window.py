@@ -52,9 +52,8 @@ from gdviewer.ui.engine_loader import EngineLoader
 from gdviewer.ui.exports import Exports
 from gdviewer.ui.files import RecentFiles
 from gdviewer.ui.frame import Frame, Panels, StatusLine
-from gdviewer.ui.help_panel import HELP_PANEL_TITLE, PANEL_TOPICS, HelpPanel, make_help_button
+from gdviewer.ui.help_panel import HELP_PANEL_TITLE, HelpPanel, add_help_buttons
 from gdviewer.ui.icons import icon
-from gdviewer.ui.links import LinkLabel
 from gdviewer.ui.menus import MenuParts, build_menus
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
@@ -116,7 +115,8 @@ class MainWindow(QMainWindow):
                                               self.document)
         self.data_controls.data_requested.connect(self.document.apply_data_config)
         self._make_menus_and_toolbar()
-        self._add_help_buttons()
+        add_help_buttons(self.help_panel.topics(), {**self.plots.by_key(), "step": self.step_panel},
+                         self.settings_help, self.show_help)
         self.view_options.changed.connect(lambda _appearance: self.refresh_icons())
         self.refresh_icons()
         s.run_reset.connect(self.banner.hide)
@@ -253,22 +253,6 @@ class MainWindow(QMainWindow):
         menus = build_menus(self, self.commands, MenuParts(self.document, self.exports, self.docks, self.view_options,
                                                            self.playback, self.preset_box))
         self.recent_menu, self.preset_actions = menus.recent, menus.presets
-
-    def _add_help_buttons(self) -> None:
-        topics = {t.id: t for t in self.help_panel.topics()}
-        for key, panel in self.plots.by_key().items():
-            panel.add_header_widget(make_help_button(topics[PANEL_TOPICS[key]], self.show_help))
-        self.step_panel.add_header_widget(make_help_button(topics["step"], self.show_help))
-        links = " · ".join(f'<a href="{topic_id}">{text}</a>' for topic_id, text in
-                           (("batches", "batches"), ("learning-rate", "learning rate"), ("optimisers", "optimisers"),
-                            ("conditioning", "conditioning")))
-        label = LinkLabel(f"Explain: {links}")
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)  # Tab reaches the links
-        label.setToolTip("Open the topic in the “What am I looking at?” panel (F1)")
-        label.setAccessibleName("Explain the settings")
-        label.linkActivated.connect(lambda topic_id: self.show_help(topic_id) if topic_id in topics else None)
-        self.settings_help.addWidget(label)
 
     def refresh_icons(self) -> None:
         """Icons in the palette's text colour (again after a theme change)."""
