@@ -61,6 +61,7 @@ from gdviewer.ui.panels.parameters_panel import ParametersPanel
 from gdviewer.ui.panels.surface_panel import SurfacePanel
 from gdviewer.ui.point_editing import PointEditor
 from gdviewer.ui.questions import Questions
+from gdviewer.ui.race_undo import RaceSnapshot, RestartRace, worth_keeping
 from gdviewer.ui.readouts import ReadoutTable
 from gdviewer.ui.recovery import Autosave
 from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, RUNNING, Session
@@ -377,19 +378,33 @@ class MainWindow(QMainWindow):
         self.start_tour()
 
     def choose_start_point(self, w: float, b: float) -> None:
-        """A click on the surface: start there (asks first if a run is under way)."""
+        """A click on the surface: start there (asks first if a run is under way; a finished
+        race is one Ctrl+Z away, or asked about if it is too large to keep)."""
         if not self.document.may_interrupt("Choosing a new start point"):
             return
+        before = RaceSnapshot.take(self.session)
+        if before.has_steps and not worth_keeping(before) and not self.questions.confirm(
+                "Start again?", "A new start point clears the finished race, and it is too large to keep for "
+                "undo. Continue?"):
+            return
         try:
-            self.apply_run_config(self.session.run_config.with_changes(init_w=round(w, 4), init_b=round(b, 4)))
+            self.apply_run_config(self.session.run_config.with_changes(init_w=round(w, 4), init_b=round(b, 4)),
+                                  f"Start at ({w:.3g}, {b:.3g})")
         except ConfigError as exc:
             self.status.say(str(exc), 8000)
 
-    def apply_run_config(self, config: RunConfig) -> None:
+    def apply_run_config(self, config: RunConfig, text: str = "Change the run's settings") -> None:
         """Train the selected run with ``config`` (the run controls propose it). The session
-        validates it; a ConfigError goes back to the caller unchanged."""
-        was_live = self.session.is_live
-        if self.session.set_run_config(config) and was_live:
+        validates it; a ConfigError goes back to the caller unchanged. A race with steps that
+        this starts again is one undo step (its paths come back)."""
+        s = self.session
+        was_live, before = s.is_live, RaceSnapshot.take(s)
+        if not s.set_run_config(config):
+            return
+        if worth_keeping(before):
+            self.undo_stack.push(RestartRace(s, before, text))
+            self.status.say(f"{text}: the race starts again (Ctrl+Z brings it back)", 6000)
+        elif was_live:
             self.status.say("Settings changed: the run was reset", 5000)
 
     def _on_preset_chosen(self, index: int) -> None:
