@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from gdviewer.core.gradient_fan import (
+    BatchGradient,
     GradientFan,
     GradientMoments,
     minibatch_covariance,
@@ -129,3 +130,16 @@ def test_a_million_samples_draw_a_bounded_sample_and_the_point_queries_touch_no_
     idx = sample_indices(n, 200)
     assert idx[0] == 0 and idx[-1] == n - 1
     assert np.all(np.diff(idx) > 0)
+
+
+@pytest.mark.parametrize("name", DATA)
+@pytest.mark.parametrize("w,b", POINTS)
+def test_a_batch_gradient_is_the_mean_of_its_samples_gradients(name, w, b):
+    x, y = DATA[name]
+    idx = np.random.default_rng(3).choice(x.size, 17, replace=False)
+    expected = per_sample_gradients(x[idx], y[idx], w, b).mean(axis=0)
+    got = BatchGradient.from_data(x[idx], y[idx]).at(w, b)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9 * np.abs(expected).max())
+    # one sample: its own gradient
+    np.testing.assert_allclose(BatchGradient.from_data(x[:1], y[:1]).at(w, b),
+                               per_sample_gradients(x[:1], y[:1], w, b)[0], rtol=1e-9)

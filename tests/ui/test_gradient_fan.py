@@ -11,6 +11,7 @@ import pyqtgraph as pg
 import pytest
 
 from gdviewer.core.gradient_fan import per_sample_gradients, sample_indices
+from gdviewer.core.replay import batch_of_step
 from gdviewer.ui.session import PAUSED
 from tests.ui.conftest import wait_state
 
@@ -97,3 +98,95 @@ def test_ellipse_shrinks_as_one_over_root_b(qtbot, window):
     # a batch of all the data lands on the full gradient: the ellipse is a point
     window.apply_run_config(s.run_config.with_changes(algorithm="batch"))
     assert max(ellipse_extent(window)) == 0
+
+
+def batch_arrow(overlay) -> np.ndarray:
+    """The drawn batch line's displacement from the fan's point."""
+    bx, by = overlay.batch_mean.getData()
+    return np.array([bx[1] - bx[0], by[1] - by[0]])
+
+
+def test_the_shown_steps_batch_is_the_mean_of_its_samples_lines_at_the_fans_scale(qtbot, window):
+    window.document.apply_preset("Tutorial: stochastic GD")
+    s = window.session
+    window.apply_run_config(s.run_config.with_changes(algorithm="minibatch", batch_size=10, shuffle=True))
+    overlay = window.surface_panel.fan
+    overlay.checkbox.setChecked(True)
+    window.redraw()
+    bx, _ = overlay.batch_mean.getData()
+    assert (bx is None or len(bx) == 0) and not overlay.batch_label.isVisible()  # step 0: no batch yet
+    s.step(30)
+    qtbot.waitUntil(lambda: s.steps_done == 30, timeout=30000)
+    wait_state(qtbot, window, PAUSED)
+    data = s.dataset
+    drawn = {}
+    for k in (12, 13):  # the batch follows the timeline
+        s.set_view_step(k)
+        window.redraw()
+        w, b = float(s.history.w[k - 1]), float(s.history.b[k - 1])
+        idx = batch_of_step(s.run_config, data.n, k)
+        assert idx.size == 10
+        members = per_sample_gradients(data.x[idx], data.y[idx], w, b)
+        # its members' own lines, from the fan's point, at the fan's one scale
+        lx, ly = overlay.batch_lines.getData()
+        assert len(lx) == 2 * idx.size and overlay.batch_lines.opts["connect"] == "pairs"
+        np.testing.assert_allclose(lx[0::2], w)
+        np.testing.assert_allclose(np.column_stack([lx[1::2] - w, ly[1::2] - b]), -overlay.scale * members,
+                                   rtol=1e-9, atol=1e-12)
+        # the thick red line is their mean (numpy's), at the same scale
+        mx, my = overlay.batch_mean.getData()
+        assert (mx[0], my[0]) == pytest.approx((w, b))
+        np.testing.assert_allclose(batch_arrow(overlay), -overlay.scale * members.mean(axis=0), rtol=1e-9,
+                                   atol=1e-12)
+        assert overlay.batch_label.isVisible() and f"step {k}'s batch" in overlay.batch_label.toPlainText()
+        drawn[k] = batch_arrow(overlay) / overlay.scale
+    assert not np.allclose(drawn[12], drawn[13])  # another step, another batch, another point
+
+    # batch GD: the batch is all the data and its mean the full gradient, drawn already
+    window.apply_run_config(s.run_config.with_changes(algorithm="batch"))
+    s.step(2)
+    qtbot.waitUntil(lambda: s.steps_done == 2, timeout=30000)
+    wait_state(qtbot, window, PAUSED)
+    window.redraw()
+    bx, _ = overlay.batch_mean.getData()
+    assert len(bx) == 0 and not overlay.batch_label.isVisible()
+
+
+def test_a_frame_of_the_fan_touches_a_sample_not_every_point(qtbot, window, monkeypatch):
+    """At N = 200,000 the fan reads the data's moments once, and then each frame works on its
+    drawn sample (≤ 200) and the shown batch only: nothing a frame is O(N)."""
+    from gdviewer.core import gradient_fan
+    from gdviewer.core.config import DataConfig
+    from gdviewer.ui.panels import gradient_fan_overlay
+
+    n = 200_000
+    s = window.session
+    s.set_data_config(DataConfig(n_points=n))
+    window.apply_run_config(s.run_config.with_changes(algorithm="minibatch", batch_size=32, lr=0.001))
+    sizes: list[int] = []
+    moments: list[int] = []
+
+    def spy(original, record):
+        def wrapped(x, y, *args, **kwargs):
+            record.append(np.asarray(x).size)
+            return original(x, y, *args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(gradient_fan, "per_sample_gradients", spy(gradient_fan.per_sample_gradients, sizes))
+    monkeypatch.setattr(gradient_fan_overlay, "per_sample_gradients",
+                        spy(gradient_fan_overlay.per_sample_gradients, sizes))
+    for cls, record in ((gradient_fan.BatchGradient, sizes), (gradient_fan.GradientMoments, moments)):
+        method = cls.from_data.__func__
+        monkeypatch.setattr(cls, "from_data", classmethod(
+            lambda c, x, y, *a, _m=method, _r=record, **k: _r.append(np.asarray(x).size) or _m(c, x, y, *a, **k)))
+    overlay = window.surface_panel.fan
+    overlay.checkbox.setChecked(True)
+    s.step(40)
+    qtbot.waitUntil(lambda: s.steps_done == 40, timeout=30000)
+    wait_state(qtbot, window, PAUSED)
+    for k in range(1, 41):  # scrubbing the timeline, a frame a step
+        s.set_view_step(k)
+        window.redraw()
+        assert overlay.batch_gradient is not None
+    assert moments == [n]  # the data's moments: once per data set
+    assert sizes and max(sizes) <= 200  # every other call: the drawn sample or the 32 of a batch

@@ -1,8 +1,9 @@
 """Every sample's gradient at the shown point (the fan), drawn on the loss surface.
 
 From the selected run's point at the shown step: one faint line per drawn sample along its
-own descent direction −∇ℓᵢ, the full data's descent direction (their mean, thick), and
-around its tip the 1-σ ellipse of where a batch of the run's size lands (the mean of B
+own descent direction −∇ℓᵢ, the full data's descent direction (their mean, thick), the
+shown step's batch (its samples' own lines and their mean, red), and around the full
+direction's tip the 1-σ ellipse of where a batch of the run's size lands (the mean of B
 samples' directions), which shrinks as 1/√B. Everything is scaled by one common factor,
 chosen so the longest line spans a quarter of the view: lengths compare with each other,
 not with the axes. The maths is ``core/gradient_fan.py``; this module only draws it.
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from gdviewer.core.batching import batch_size_for
 from gdviewer.core.data import Dataset
-from gdviewer.core.gradient_fan import GradientFan
+from gdviewer.core.gradient_fan import BatchGradient, GradientFan, per_sample_gradients
 from gdviewer.core.moment import Moment
 from gdviewer.core.run_status import RunStatus
 from gdviewer.ui.panels.common import SKY, VERMILLION, style_text
@@ -27,9 +28,13 @@ from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
 #: The longest drawn line spans this fraction of the smaller side of the view.
 FAN_FRACTION = 0.25
 ELLIPSE_POINTS = 96
+#: The shown step's batch: its members' own lines are drawn up to this many samples (above,
+#: only their mean: the lines would hide the fan).
+BATCH_MEMBERS_DRAWN = 100
 TOOLTIP = ("Every sample's own descent direction −∇ℓᵢ at the shown point (faint lines; at most 200 "
-           "drawn), their mean, the full data's direction (thick), and the ellipse where a batch of "
-           "the run's size lands (1 σ), which shrinks as 1/√B. All arrows are scaled together.")
+           "drawn), their mean, the full data's direction (thick blue), the shown step's batch (its "
+           "samples' lines and their mean, red), and the ellipse where a batch of the run's size "
+           "lands (1 σ), which shrinks as 1/√B. All arrows are scaled together.")
 
 
 def stacked(*widgets: QWidget) -> QWidget:
@@ -64,16 +69,26 @@ class GradientFanOverlay:
         self.mean = pg.PlotCurveItem()
         self.ellipse = pg.PlotCurveItem()
         self.label = pg.TextItem(anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 200))
-        for z, item in enumerate((self.halo, self.lines, self.ellipse, self.mean, self.label)):
+        # the shown step's batch at the fan's scale: its members' lines, and their mean
+        self.batch_lines = pg.PlotCurveItem(connect="pairs")
+        self.batch_halo = pg.PlotCurveItem()
+        self.batch_mean = pg.PlotCurveItem()
+        self.batch_label = pg.TextItem(anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 200))
+        for z, item in enumerate((self.halo, self.lines, self.batch_lines, self.ellipse, self.mean,
+                                  self.batch_halo, self.batch_mean, self.label, self.batch_label)):
             plot_item.addItem(item, ignoreBounds=True)
             item.setZValue(6 + 0.1 * z)  # above the paths, under the gradient arrows
         self._fan: GradientFan | None = None
         self._dataset: Dataset | None = None
+        self._batch_key: tuple | None = None  # the batch whose statistics are cached
+        self._batch: tuple[BatchGradient, np.ndarray, np.ndarray] | None = None
+        self.batch_gradient: np.ndarray | None = None  # the shown batch's mean gradient, last drawn
         self.scale: float | None = None  # the common factor of the lines last drawn
         self.batch_size: int | None = None
         self.view_box.sigRangeChanged.connect(lambda *_: self.update())
         self.restyle(LIGHT_PLOTS)
         self.label.hide()
+        self.batch_label.hide()
 
     @property
     def shown(self) -> bool:
@@ -87,6 +102,12 @@ class GradientFanOverlay:
         self.mean.setPen(style.pen(SKY, 3.5))  # the full data's direction: blue, as the "all data" arrow
         self.ellipse.setPen(style.pen(VERMILLION, 2.5))
         style_text(self.label, style, color=VERMILLION)
+        # the batch: red as the ellipse where batches land, solid and thick as the full line, over
+        # a dark halo (red alone fades on viridis' green)
+        self.batch_lines.setPen(style.pen((213, 94, 0, 200), 1.5))  # VERMILLION, a little faint
+        self.batch_halo.setPen(style.pen((0, 0, 0, 110), 6))
+        self.batch_mean.setPen(style.pen(VERMILLION, 3.5))
+        style_text(self.batch_label, style, color=VERMILLION)
 
     def fan_of(self, dataset: Dataset) -> GradientFan:
         """The data set's moments and sample: one O(N) pass per data set, then cached."""
@@ -102,6 +123,33 @@ class GradientFanOverlay:
             item.setData([], [])
         self.label.hide()
         self.scale = None
+        self._clear_batch()
+
+    def _clear_batch(self) -> None:
+        if self.batch_gradient is None and not self.batch_label.isVisible():
+            return
+        for item in (self.batch_lines, self.batch_halo, self.batch_mean):
+            item.setData([], [])
+        self.batch_label.hide()
+        self.batch_gradient = None
+
+    def batch_of(self, s: Moment) -> tuple[BatchGradient, np.ndarray, np.ndarray] | None:
+        """The shown step's batch: its gradient statistics (one O(B) pass when the step changes,
+        then O(1) a frame) and up to BATCH_MEMBERS_DRAWN of its samples; None at step 0 and
+        when the batch is all the data (its mean is then the full gradient, drawn already)."""
+        k = s.shown_steps
+        key = (id(s.dataset), id(s.history), s.run_config, k)
+        if key != self._batch_key:
+            self._batch_key, self._batch = key, None
+            size = batch_size_for(s.run_config.algorithm, s.run_config.batch_size, s.dataset.n)
+            idx = s.shown_batch() if k and size < s.dataset.n else np.empty(0, dtype=np.int64)
+            idx = idx[idx < s.dataset.n]
+            if idx.size:
+                x, y = s.dataset.x[idx], s.dataset.y[idx]
+                shown = slice(0, BATCH_MEMBERS_DRAWN if idx.size <= BATCH_MEMBERS_DRAWN else 0)
+                self._batch = (BatchGradient.from_data(x, y), np.asarray(x[shown], dtype=np.float64),
+                               np.asarray(y[shown], dtype=np.float64))
+        return self._batch
 
     def update(self) -> None:
         s = self.moment
@@ -132,6 +180,36 @@ class GradientFanOverlay:
         ring = np.array([w, b]) - scale * fan.batch_ellipse(w, b, self.batch_size, ELLIPSE_POINTS)
         self.ellipse.setData(ring[:, 0], ring[:, 1])
         self._place_label(ring, fan.n)
+        self._draw_batch(s, w, b, scale)
+
+    def _draw_batch(self, s: Moment, w: float, b: float, scale: float) -> None:
+        """The shown step's batch at the fan's scale: each member's own line and their mean,
+        the batch's gradient (so its line is visibly the mean of its members' lines)."""
+        batch = self.batch_of(s)
+        if batch is None:
+            self._clear_batch()
+            return
+        stats, xs, ys = batch
+        g = stats.at(w, b)
+        if not np.all(np.isfinite(g)):
+            self._clear_batch()
+            return
+        self.batch_gradient = g
+        if xs.size:
+            ends = np.array([w, b]) - scale * per_sample_gradients(xs, ys, w, b)
+            self.batch_lines.setData(np.column_stack([np.full(len(ends), w), ends[:, 0]]).reshape(-1),
+                                     np.column_stack([np.full(len(ends), b), ends[:, 1]]).reshape(-1),
+                                     connect="pairs")
+        else:
+            self.batch_lines.setData([], [])
+        tip = (w - scale * g[0], b - scale * g[1])
+        self.batch_mean.setData([w, tip[0]], [b, tip[1]])
+        self.batch_halo.setData([w, tip[0]], [b, tip[1]])
+        k = s.shown_steps
+        self.batch_label.setText(f"step {k:,}'s sample" if stats.size == 1
+                                 else f"step {k:,}'s batch: mean of {stats.size:,}")
+        self.batch_label.setPos(*tip)
+        self.batch_label.show()
 
     def _common_scale(self, vectors: np.ndarray) -> float | None:
         """One factor for all: the longest vector spans FAN_FRACTION of the view's smaller side
