@@ -114,7 +114,7 @@ def test_the_shown_steps_batch_is_the_mean_of_its_samples_lines_at_the_fans_scal
     overlay.checkbox.setChecked(True)
     window.redraw()
     bx, _ = overlay.batch_mean.getData()
-    assert (bx is None or len(bx) == 0) and not overlay.batch_label.isVisible()  # step 0: no batch yet
+    assert (bx is None or len(bx) == 0) and "thick red" not in overlay.label.toPlainText()  # step 0: no batch
     s.step(30)
     qtbot.waitUntil(lambda: s.steps_done == 30, timeout=30000)
     wait_state(qtbot, window, PAUSED)
@@ -138,7 +138,7 @@ def test_the_shown_steps_batch_is_the_mean_of_its_samples_lines_at_the_fans_scal
         assert (mx[0], my[0]) == pytest.approx((w, b))
         np.testing.assert_allclose(batch_arrow(overlay), -overlay.scale * members.mean(axis=0), rtol=1e-9,
                                    atol=1e-12)
-        assert overlay.batch_label.isVisible() and f"step {k}'s batch" in overlay.batch_label.toPlainText()
+        assert f"thick red: step {k}'s batch,\nmean of its 10 red lines" in overlay.label.toPlainText()
         drawn[k] = batch_arrow(overlay) / overlay.scale
     assert not np.allclose(drawn[12], drawn[13])  # another step, another batch, another point
 
@@ -149,7 +149,7 @@ def test_the_shown_steps_batch_is_the_mean_of_its_samples_lines_at_the_fans_scal
     wait_state(qtbot, window, PAUSED)
     window.redraw()
     bx, _ = overlay.batch_mean.getData()
-    assert len(bx) == 0 and not overlay.batch_label.isVisible()
+    assert len(bx) == 0 and overlay.label.toPlainText() == f"batch of all {data.n}: the full gradient"
 
 
 def test_a_frame_of_the_fan_touches_a_sample_not_every_point(qtbot, window, monkeypatch):

@@ -73,9 +73,8 @@ class GradientFanOverlay:
         self.batch_lines = pg.PlotCurveItem(connect="pairs")
         self.batch_halo = pg.PlotCurveItem()
         self.batch_mean = pg.PlotCurveItem()
-        self.batch_label = pg.TextItem(anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 200))
         for z, item in enumerate((self.halo, self.lines, self.batch_lines, self.ellipse, self.mean,
-                                  self.batch_halo, self.batch_mean, self.label, self.batch_label)):
+                                  self.batch_halo, self.batch_mean, self.label)):
             plot_item.addItem(item, ignoreBounds=True)
             item.setZValue(6 + 0.1 * z)  # above the paths, under the gradient arrows
         self._fan: GradientFan | None = None
@@ -83,12 +82,12 @@ class GradientFanOverlay:
         self._batch_key: tuple | None = None  # the batch whose statistics are cached
         self._batch: tuple[BatchGradient, np.ndarray, np.ndarray] | None = None
         self.batch_gradient: np.ndarray | None = None  # the shown batch's mean gradient, last drawn
+        self.batch_count = 0  # its samples (the last batch of an epoch can be short)
         self.scale: float | None = None  # the common factor of the lines last drawn
         self.batch_size: int | None = None
         self.view_box.sigRangeChanged.connect(lambda *_: self.update())
         self.restyle(LIGHT_PLOTS)
         self.label.hide()
-        self.batch_label.hide()
 
     @property
     def shown(self) -> bool:
@@ -107,7 +106,6 @@ class GradientFanOverlay:
         self.batch_lines.setPen(style.pen((213, 94, 0, 200), 1.5))  # VERMILLION, a little faint
         self.batch_halo.setPen(style.pen((0, 0, 0, 110), 6))
         self.batch_mean.setPen(style.pen(VERMILLION, 3.5))
-        style_text(self.batch_label, style, color=VERMILLION)
 
     def fan_of(self, dataset: Dataset) -> GradientFan:
         """The data set's moments and sample: one O(N) pass per data set, then cached."""
@@ -126,11 +124,10 @@ class GradientFanOverlay:
         self._clear_batch()
 
     def _clear_batch(self) -> None:
-        if self.batch_gradient is None and not self.batch_label.isVisible():
+        if self.batch_gradient is None:
             return
         for item in (self.batch_lines, self.batch_halo, self.batch_mean):
             item.setData([], [])
-        self.batch_label.hide()
         self.batch_gradient = None
 
     def batch_of(self, s: Moment) -> tuple[BatchGradient, np.ndarray, np.ndarray] | None:
@@ -179,21 +176,19 @@ class GradientFanOverlay:
         self.mean.setData([w, tip[0]], [b, tip[1]])
         ring = np.array([w, b]) - scale * fan.batch_ellipse(w, b, self.batch_size, ELLIPSE_POINTS)
         self.ellipse.setData(ring[:, 0], ring[:, 1])
-        self._place_label(ring, fan.n)
-        self._draw_batch(s, w, b, scale)
+        batch_tip = self._draw_batch(s, w, b, scale)
+        self._place_label(np.vstack([ring, [[w, b]], batch_tip]), fan.n, s.shown_steps)
 
-    def _draw_batch(self, s: Moment, w: float, b: float, scale: float) -> None:
+    def _draw_batch(self, s: Moment, w: float, b: float, scale: float) -> np.ndarray:
         """The shown step's batch at the fan's scale: each member's own line and their mean,
         the batch's gradient (so its line is visibly the mean of its members' lines)."""
         batch = self.batch_of(s)
-        if batch is None:
+        g = batch[0].at(w, b) if batch is not None else None
+        if g is None or not np.all(np.isfinite(g)):
             self._clear_batch()
-            return
+            return np.empty((0, 2))
         stats, xs, ys = batch
-        g = stats.at(w, b)
-        if not np.all(np.isfinite(g)):
-            self._clear_batch()
-            return
+        self.batch_count = stats.size
         self.batch_gradient = g
         if xs.size:
             ends = np.array([w, b]) - scale * per_sample_gradients(xs, ys, w, b)
@@ -205,11 +200,7 @@ class GradientFanOverlay:
         tip = (w - scale * g[0], b - scale * g[1])
         self.batch_mean.setData([w, tip[0]], [b, tip[1]])
         self.batch_halo.setData([w, tip[0]], [b, tip[1]])
-        k = s.shown_steps
-        self.batch_label.setText(f"step {k:,}'s sample" if stats.size == 1
-                                 else f"step {k:,}'s batch: mean of {stats.size:,}")
-        self.batch_label.setPos(*tip)
-        self.batch_label.show()
+        return np.array([tip])
 
     def _common_scale(self, vectors: np.ndarray) -> float | None:
         """One factor for all: the longest vector spans FAN_FRACTION of the view's smaller side
@@ -227,14 +218,19 @@ class GradientFanOverlay:
             return None
         return FAN_FRACTION * side / longest
 
-    def _place_label(self, ring: np.ndarray, n: int) -> None:
-        """"batch of B" under the ellipse (the gradient arrows' labels sit above their tips),
-        moved left as far as needed to stay in the view (a batch of all the data always lands
-        on the full gradient: the ellipse is a dot there)."""
+    def _place_label(self, ring: np.ndarray, n: int, k: int) -> None:
+        """"batch of B" and, under it, what the thick red line is, below the ellipse, the
+        fan's point and the red line's tip (``ring``: all three; the gradient arrows' labels
+        sit above their tips), moved left as far as needed to stay in the view (a batch of all
+        the data always lands on the full gradient: the ellipse is a dot there)."""
         if self.batch_size >= n:
             self.label.setText(f"batch of all {n:,}: the full gradient")
-        else:
+        elif self.batch_gradient is None:
             self.label.setText(f"batch of {self.batch_size:,} lands here (1 σ)")
+        else:
+            members = "its one sample" if self.batch_count == 1 else f"mean of its {self.batch_count:,} red lines"
+            self.label.setText(f"batch of {self.batch_size:,} lands here (1 σ)\n"  # short lines: the
+                               f"thick red: step {k:,}'s batch,\n{members}")  # panel is narrow at 1024 px
         (v0, v1), _ = self.view_box.viewRange()
         px_w, _ = self.view_box.viewPixelSize()
         width = self.label.boundingRect().width() * px_w  # the text's width in view units
