@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-SECTIONS = ("engine", "streaming", "surface", "startup", "memory", "large_data")
+SECTIONS = ("engine", "streaming", "surface", "startup", "memory", "large_data", "overlays")
 
 
 def machine() -> str:

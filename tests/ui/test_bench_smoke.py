@@ -28,7 +28,7 @@ def target_met(value: float, target: str) -> bool | None:
     return value >= float(number) if op == ">=" else value <= float(number)
 
 
-SECTIONS = {"engine", "streaming", "surface", "start-up", "memory", "large data"}
+SECTIONS = {"engine", "streaming", "surface", "start-up", "memory", "large data", "overlays"}
 #: The sections the default run of the suite checks (a few seconds each).
 SHORT_SECTIONS = ("surface", "memory")
 

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from gdviewer.core.batching import batch_size_for
@@ -85,7 +86,12 @@ class GradientFanOverlay:
         self.batch_count = 0  # its samples (the last batch of an epoch can be short)
         self.scale: float | None = None  # the common factor of the lines last drawn
         self.batch_size: int | None = None
-        self.view_box.sigRangeChanged.connect(lambda *_: self.update())
+        # a new view range (a pan, a zoom, the panel following the path) redraws the fan once
+        # control is back in the event loop: in a frame the panel's redraw, which moves the
+        # range first, has drawn it by then (the fan was drawn twice a frame while streaming)
+        self._range_changed = QTimer(self.checkbox, singleShot=True, interval=0)
+        self._range_changed.timeout.connect(self.update)
+        self.view_box.sigRangeChanged.connect(lambda *_: self._range_changed.start())
         self.restyle(LIGHT_PLOTS)
         self.label.hide()
 
@@ -149,6 +155,7 @@ class GradientFanOverlay:
         return self._batch
 
     def update(self) -> None:
+        self._range_changed.stop()  # drawn now, for the range as it is
         s = self.moment
         if not self.shown or s.run.status == RunStatus.DIVERGED:  # no scale means anything there
             self._clear()
@@ -224,13 +231,15 @@ class GradientFanOverlay:
         sit above their tips), moved left as far as needed to stay in the view (a batch of all
         the data always lands on the full gradient: the ellipse is a dot there)."""
         if self.batch_size >= n:
-            self.label.setText(f"batch of all {n:,}: the full gradient")
+            text = f"batch of all {n:,}: the full gradient"
         elif self.batch_gradient is None:
-            self.label.setText(f"batch of {self.batch_size:,} lands here (1 σ)")
+            text = f"batch of {self.batch_size:,} lands here (1 σ)"
         else:
             members = "its one sample" if self.batch_count == 1 else f"mean of its {self.batch_count:,} red lines"
-            self.label.setText(f"batch of {self.batch_size:,} lands here (1 σ)\n"  # short lines: the
-                               f"thick red: step {k:,}'s batch,\n{members}")  # panel is narrow at 1024 px
+            text = (f"batch of {self.batch_size:,} lands here (1 σ)\n"  # short lines: the panel is
+                    f"thick red: step {k:,}'s batch,\n{members}")  # narrow in a 1024 px window
+        if text != self.label.toPlainText():  # (laying the text out again costs more than the rest)
+            self.label.setText(text)
         (v0, v1), _ = self.view_box.viewRange()
         px_w, _ = self.view_box.viewPixelSize()
         width = self.label.boundingRect().width() * px_w  # the text's width in view units
