@@ -67,7 +67,7 @@ from gdviewer.ui.recovery import Autosave
 from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, RUNNING, Session
 from gdviewer.ui.step_panel import StepPanel
 from gdviewer.ui.sweep_view import SweepDialog
-from gdviewer.ui.tour import TourOverlay, main_window_targets, remember_tour_seen
+from gdviewer.ui.tour import TourOverlay, main_window_targets, raised_dock, remember_tour_seen
 from gdviewer.ui.transform_editing import TransformEditing
 from gdviewer.ui.view_options import ViewOptions
 from gdviewer.ui.window_settings import SETTINGS_VERSION, WindowSettings
@@ -279,8 +279,10 @@ class MainWindow(QMainWindow):
             "toolbar": lambda: self.findChild(QToolBar, "toolbar_playback"),
             "play": lambda: self.playback.buttons[0], "presets": lambda: self.preset_box,
             "surface": lambda: self.surface_panel, "data": lambda: docks["data"], "loss": lambda: docks["loss"],
+            "fan": lambda: self.surface_panel.fan.checkbox, "axes": lambda: self.surface_panel.axes_box,
             "parameters": lambda: docks["parameters"], "settings": lambda: docks["controls"],
-            "learning_rate": lambda: run_controls.fields.get("lr"), "runs": lambda: self.run_list,
+            "learning_rate": lambda: run_controls.fields.get("lr"), "optimiser": lambda: run_controls.optimizer,
+            "step_panel": lambda: raised_dock(docks["step"]), "runs": lambda: self.run_list,
             "timeline": lambda: self.timeline,
         })
 

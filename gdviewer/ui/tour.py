@@ -49,8 +49,8 @@ TOUR_SEEN_KEY = "help/tour_seen"
 
 #: Target keys :func:`main_window_targets` resolves; tour.json may use only these (or "").
 TARGET_KEYS: tuple[str, ...] = (
-    "toolbar", "play", "presets", "surface", "data", "loss", "parameters", "settings", "learning_rate",
-    "runs", "timeline", "menu_help",
+    "toolbar", "play", "presets", "surface", "fan", "axes", "data", "loss", "parameters", "settings",
+    "learning_rate", "optimiser", "step_panel", "runs", "timeline", "menu_help",
 )
 
 #: The dimming over everything but the lit target: semi-transparent black reads as "in the
@@ -96,6 +96,15 @@ def tour_seen(settings: QSettings | None) -> bool:
 def remember_tour_seen(settings: QSettings | None) -> None:
     if settings is not None:
         settings.setValue(TOUR_SEEN_KEY, True)
+
+
+def raised_dock(dock: QWidget | None) -> QWidget | None:
+    """An open dock brought to the front of the tabs it shares (the Step panel is a tab behind
+    the readouts); None when it is closed (presentation mode folds it away)."""
+    if dock is None or not dock.toggleViewAction().isChecked():
+        return None
+    dock.raise_()
+    return dock
 
 
 def main_window_targets(window: QMainWindow, targets: dict[str, Callable[[], QWidget | None]]) -> Resolver:

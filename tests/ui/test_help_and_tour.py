@@ -157,7 +157,7 @@ def test_help_button_shows_its_topic(qtbot, panel):
 # --- tour content -------------------------------------------------------------------
 def test_tour_steps_are_valid():
     steps = load_tour_steps()
-    assert 6 <= len(steps) <= 9
+    assert 6 <= len(steps) <= 13
     assert steps[0].target == "" and "Welcome" in steps[0].title
     targets = [s.target for s in steps[1:]]
     assert all(t in TARGET_KEYS for t in targets) and len(set(targets)) == len(targets)
@@ -456,3 +456,67 @@ def test_the_tour_runs_over_the_main_window_without_starting_anything(qtbot, win
         assert tour.rect().contains(tour.bubble.geometry()), step.target
         tour.next()
     assert not tour.running
+
+
+def lit(tour) -> QRect | None:
+    return tour.highlight_rect()
+
+
+def rect_of(window, widget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def test_the_tour_shows_the_issue_16_features_on_their_own_widgets_at_1024_by_768(qtbot, window):
+    """The fan and axes options above the surface, the optimiser (Newton, diagonal) and the Step
+    panel, each lit on its real widget in a 1024×768 window, with the bubble inside it and off
+    what it explains; the Step panel's tab is brought to the front to be lit."""
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.height() == 768)
+    panel = window.surface_panel
+    expected = {"fan": panel.fan.checkbox, "axes": panel.axes_box, "optimiser": window.run_controls.optimizer,
+                "step_panel": window.docks["step"]}
+    assert window.step_panel.visibleRegion().isEmpty()  # by default a tab behind the readouts
+    tour = TourOverlay(window, window.tour_targets())
+    tour.start()
+    seen = set()
+    for n, step in enumerate(tour.steps):
+        assert tour.index == n
+        if step.target in expected:
+            seen.add(step.target)
+            widget = expected[step.target]
+            qtbot.waitUntil(lambda w=widget: lit(tour) == rect_of(window, w) & tour.rect())
+            assert not tour.bubble.geometry().intersects(lit(tour)), step.target
+        if step.target:
+            assert lit(tour) is not None, step.target
+        assert tour.rect().contains(tour.bubble.geometry()), step.target
+        tour.next()
+        if step.target == "step_panel":
+            qtbot.waitUntil(lambda: not window.step_panel.visibleRegion().isEmpty())  # its tab in front
+            assert window.readouts.visibleRegion().isEmpty()
+    assert seen == set(expected) and not tour.running
+    assert window.session.state == READY and len(window.session.history) == 0
+
+
+def test_in_presentation_mode_the_new_steps_still_show(qtbot, window):
+    """Presentation mode keeps the surface's options (fan, axes: lit on their boxes) and folds
+    the settings and the Step panel away (their steps wait in the middle); the tour reopens
+    nothing."""
+    window.view_options.set_presentation(True)
+    qtbot.waitUntil(lambda: not window.docks["controls"].isVisible())
+    panel = window.surface_panel
+    tour = TourOverlay(window, window.tour_targets())
+    tour.start()
+    for n, step in enumerate(tour.steps):
+        assert tour.index == n
+        if step.target in ("fan", "axes"):
+            box = panel.fan.checkbox if step.target == "fan" else panel.axes_box
+            qtbot.waitUntil(lambda b=box: lit(tour) == rect_of(window, b) & tour.rect())
+            assert not tour.bubble.geometry().intersects(lit(tour)), step.target
+        elif step.target in ("optimiser", "step_panel"):
+            assert lit(tour) is None
+            centre, bubble = tour.rect().center(), tour.bubble.geometry().center()
+            assert abs(centre.x() - bubble.x()) <= 1 and abs(centre.y() - bubble.y()) <= 1
+        assert tour.rect().contains(tour.bubble.geometry()), step.target
+        tour.next()
+    assert not tour.running and not window.docks["step"].isVisible()  # the tour reopened nothing
+    window.view_options.set_presentation(False)
