@@ -223,6 +223,7 @@ class TourOverlay(QWidget):
         self._index = index
         step = self._steps[index]
         target = self._resolve(step.target) if step.target else None
+        self.raise_()  # over everything again: resolving may raise a dock (the Step panel's tab)
         self._watch(target)
         self._target = target
         if target is not None and not isinstance(target, QMenu):

@@ -493,6 +493,9 @@ def test_the_tour_shows_the_issue_16_features_on_their_own_widgets_at_1024_by_76
         if step.target == "step_panel":
             qtbot.waitUntil(lambda: not window.step_panel.visibleRegion().isEmpty())  # its tab in front
             assert window.readouts.visibleRegion().isEmpty()
+            # raising the dock raised it over the overlay too, unseen: the tour is on top again
+            stack = [c for c in window.children() if isinstance(c, QWidget)]  # bottom to top
+            assert stack.index(tour) > stack.index(window.docks["step"])
     assert seen == set(expected) and not tour.running
     assert window.session.state == READY and len(window.session.history) == 0
 
