@@ -59,6 +59,8 @@ class Moment:
     #: the data as entered, when the runs train on a transformed x (``dataset`` is then x′)
     raw_dataset: Dataset | None = None
     transform: XTransform = RAW
+    #: the shown step's batch, once worked out (the surface's fan and the data panel both ask)
+    _batch: list[np.ndarray] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def surface(self) -> LossSurface:
@@ -152,11 +154,15 @@ class Moment:
         return replay.params_at(self.runs[index].history, self.shown_steps_of(index))
 
     def shown_batch(self) -> np.ndarray:
-        """Sample indices of the step shown (empty at step 0)."""
-        k = self.shown_steps
-        if k and k == len(self.history):
-            return self.current_batch
-        return replay.batch_of_step(self.run_config, self.dataset.n, k)
+        """Sample indices of the step shown (empty at step 0). Worked out once per moment: a
+        shuffled past step draws its epoch's permutations again (and the panels of one frame
+        share one moment)."""
+        if not self._batch:
+            k = self.shown_steps
+            live = k and k == len(self.history)
+            self._batch.append(self.current_batch if live else replay.batch_of_step(self.run_config,
+                                                                                    self.dataset.n, k))
+        return self._batch[0]
 
     def stable_lr(self, config: RunConfig | None = None) -> float | None:
         """The largest stable learning rate for ``config`` (the selected run's) on this data."""

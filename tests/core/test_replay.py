@@ -82,3 +82,22 @@ def test_the_epoch_shown_is_the_recorded_one_for_every_run():
         assert (moment.shown_epoch, moment.epoch_of(1)) == expected
     sgd_first = Moment(DATA, DataConfig(), tuple(runs), 1, "epoch", 150, False, "finished", 0.0)
     assert sgd_first.shown_epoch == 2 and sgd_first.epoch_of(0) == 1  # step 150 of SGD: epoch 2
+
+
+def test_a_moment_works_its_batch_out_once(monkeypatch):
+    """The panels of one frame share a moment: the surface's fan and the data panel both ask
+    for the shown step's batch, and a shuffled past step is drawn again only once."""
+    from gdviewer.core import moment as moment_module
+    from gdviewer.core.moment import Moment, Run
+
+    run = Run(MINI, "mini", "#000000")
+    run.history, _ = train(DATA, MINI)
+    calls = []
+    monkeypatch.setattr(moment_module.replay, "batch_of_step",
+                        lambda *a: calls.append(a) or batch_of_step(*a))
+    moment = Moment(DATA, DataConfig(), (run,), 0, "epoch", 12, False, "finished", 0.0)
+    first, again = moment.shown_batch(), moment.shown_batch()
+    assert first is again and len(calls) == 1
+    np.testing.assert_array_equal(first, batch_of_step(MINI, DATA.n, 12))
+    later = Moment(DATA, DataConfig(), (run,), 0, "epoch", 13, False, "finished", 0.0)
+    np.testing.assert_array_equal(later.shown_batch(), batch_of_step(MINI, DATA.n, 13))  # its own
