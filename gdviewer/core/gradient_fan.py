@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gdviewer.core.surface import LossSurface
+
 #: At most this many per-sample arrows are drawn.
 DEFAULT_SAMPLE = 200
 
@@ -143,32 +145,11 @@ def per_sample_gradients(x: np.ndarray, y: np.ndarray, w: float, b: float) -> np
     return np.column_stack([2.0 * r * x, 2.0 * r])
 
 
-@dataclass(frozen=True)
-class BatchGradient:
-    """The mean of one batch's per-sample gradients at any (w, b): one O(B) pass over the
-    batch, then O(1) a point. With the batch's means x̄, ȳ and centred moments Cxx, Cxy,
-    mean(rᵢ) = c = w·x̄ + b − ȳ and mean(rᵢ·xᵢ) = c·x̄ + w·Cxx − Cxy, so the mean of
-    gᵢ = 2·rᵢ·(xᵢ, 1) is 2·(c·x̄ + w·Cxx − Cxy, c) (centred, so float64 keeps its precision
-    when x or y sit far from 0)."""
-
-    size: int
-    mean_x: float
-    mean_y: float
-    cxx: float
-    cxy: float
-
-    @classmethod
-    def from_data(cls, x: np.ndarray, y: np.ndarray) -> BatchGradient:
-        x = np.asarray(x, dtype=np.float64).reshape(-1)
-        y = np.asarray(y, dtype=np.float64).reshape(-1)
-        mx, my = float(x.mean()), float(y.mean())
-        u = x - mx
-        return cls(x.size, mx, my, float(u @ u) / x.size, float(u @ (y - my)) / x.size)
-
-    def at(self, w: float, b: float) -> np.ndarray:
-        """The batch's mean gradient (∂/∂w, ∂/∂b of its mean squared error) at (w, b)."""
-        c = w * self.mean_x + b - self.mean_y
-        return np.array([2.0 * (c * self.mean_x + w * self.cxx - self.cxy), 2.0 * c])
+def batch_gradient(x: np.ndarray, y: np.ndarray) -> LossSurface:
+    """The statistics of one batch, from which its mean gradient at any (w, b) is O(1): the mean
+    of the per-sample gradients gᵢ = 2·rᵢ·(xᵢ, 1) is the gradient of the batch's own mean
+    squared error, so it is that batch's ``LossSurface.gradient`` (one O(B) pass)."""
+    return LossSurface.from_data(x, y)
 
 
 def sample_indices(n: int, k: int = DEFAULT_SAMPLE) -> np.ndarray:

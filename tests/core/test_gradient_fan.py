@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from gdviewer.core.gradient_fan import (
-    BatchGradient,
     GradientFan,
     GradientMoments,
+    batch_gradient,
     minibatch_covariance,
     per_sample_gradients,
     sample_indices,
@@ -138,8 +138,8 @@ def test_a_batch_gradient_is_the_mean_of_its_samples_gradients(name, w, b):
     x, y = DATA[name]
     idx = np.random.default_rng(3).choice(x.size, 17, replace=False)
     expected = per_sample_gradients(x[idx], y[idx], w, b).mean(axis=0)
-    got = BatchGradient.from_data(x[idx], y[idx]).at(w, b)
+    got = batch_gradient(x[idx], y[idx]).gradient(w, b)
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9 * np.abs(expected).max())
     # one sample: its own gradient
-    np.testing.assert_allclose(BatchGradient.from_data(x[:1], y[:1]).at(w, b),
+    np.testing.assert_allclose(batch_gradient(x[:1], y[:1]).gradient(w, b),
                                per_sample_gradients(x[:1], y[:1], w, b)[0], rtol=1e-9)

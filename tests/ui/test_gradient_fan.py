@@ -175,10 +175,10 @@ def test_a_frame_of_the_fan_touches_a_sample_not_every_point(qtbot, window, monk
     monkeypatch.setattr(gradient_fan, "per_sample_gradients", spy(gradient_fan.per_sample_gradients, sizes))
     monkeypatch.setattr(gradient_fan_overlay, "per_sample_gradients",
                         spy(gradient_fan_overlay.per_sample_gradients, sizes))
-    for cls, record in ((gradient_fan.BatchGradient, sizes), (gradient_fan.GradientMoments, moments)):
-        method = cls.from_data.__func__
-        monkeypatch.setattr(cls, "from_data", classmethod(
-            lambda c, x, y, *a, _m=method, _r=record, **k: _r.append(np.asarray(x).size) or _m(c, x, y, *a, **k)))
+    monkeypatch.setattr(gradient_fan_overlay, "batch_gradient", spy(gradient_fan_overlay.batch_gradient, sizes))
+    method = gradient_fan.GradientMoments.from_data.__func__
+    monkeypatch.setattr(gradient_fan.GradientMoments, "from_data", classmethod(
+        lambda c, x, y, *a, _m=method, **k: moments.append(np.asarray(x).size) or _m(c, x, y, *a, **k)))
     overlay = window.surface_panel.fan
     overlay.checkbox.setChecked(True)
     s.step(40)

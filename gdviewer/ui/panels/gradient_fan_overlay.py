@@ -20,9 +20,10 @@ from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from gdviewer.core.batching import batch_size_for
 from gdviewer.core.data import Dataset
-from gdviewer.core.gradient_fan import BatchGradient, GradientFan, per_sample_gradients
+from gdviewer.core.gradient_fan import GradientFan, batch_gradient, per_sample_gradients
 from gdviewer.core.moment import Moment
 from gdviewer.core.run_status import RunStatus
+from gdviewer.core.surface import LossSurface
 from gdviewer.ui.panels.common import SKY, VERMILLION, style_text
 from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
 
@@ -81,7 +82,7 @@ class GradientFanOverlay:
         self._fan: GradientFan | None = None
         self._dataset: Dataset | None = None
         self._batch_key: tuple | None = None  # the batch whose statistics are cached
-        self._batch: tuple[BatchGradient, np.ndarray, np.ndarray] | None = None
+        self._batch: tuple[LossSurface, np.ndarray, np.ndarray] | None = None
         self.batch_gradient: np.ndarray | None = None  # the shown batch's mean gradient, last drawn
         self.batch_count = 0  # its samples (the last batch of an epoch can be short)
         self.scale: float | None = None  # the common factor of the lines last drawn
@@ -136,7 +137,7 @@ class GradientFanOverlay:
             item.setData([], [])
         self.batch_gradient = None
 
-    def batch_of(self, s: Moment) -> tuple[BatchGradient, np.ndarray, np.ndarray] | None:
+    def batch_of(self, s: Moment) -> tuple[LossSurface, np.ndarray, np.ndarray] | None:
         """The shown step's batch: its gradient statistics (one O(B) pass when the step changes,
         then O(1) a frame) and up to BATCH_MEMBERS_DRAWN of its samples; None at step 0 and
         when the batch is all the data (its mean is then the full gradient, drawn already)."""
@@ -150,7 +151,7 @@ class GradientFanOverlay:
             if idx.size:
                 x, y = s.dataset.x[idx], s.dataset.y[idx]
                 shown = slice(0, BATCH_MEMBERS_DRAWN if idx.size <= BATCH_MEMBERS_DRAWN else 0)
-                self._batch = (BatchGradient.from_data(x, y), np.asarray(x[shown], dtype=np.float64),
+                self._batch = (batch_gradient(x, y), np.asarray(x[shown], dtype=np.float64),
                                np.asarray(y[shown], dtype=np.float64))
         return self._batch
 
@@ -190,12 +191,12 @@ class GradientFanOverlay:
         """The shown step's batch at the fan's scale: each member's own line and their mean,
         the batch's gradient (so its line is visibly the mean of its members' lines)."""
         batch = self.batch_of(s)
-        g = batch[0].at(w, b) if batch is not None else None
+        g = np.array(batch[0].gradient(w, b)) if batch is not None else None
         if g is None or not np.all(np.isfinite(g)):
             self._clear_batch()
             return np.empty((0, 2))
         stats, xs, ys = batch
-        self.batch_count = stats.size
+        self.batch_count = stats.n
         self.batch_gradient = g
         if xs.size:
             ends = np.array([w, b]) - scale * per_sample_gradients(xs, ys, w, b)
