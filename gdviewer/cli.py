@@ -28,8 +28,9 @@ def _file_name(text: str) -> str:
 
 def _run_parser() -> argparse.ArgumentParser:
     from gdviewer.core.config import ALGORITHMS, OPTIMIZERS, DataConfig, RunConfig
+    from gdviewer.core.steering import SCHEDULES, STEERABLE, Schedule
 
-    run, data = RunConfig(), DataConfig()
+    run, data, schedule = RunConfig(), DataConfig(), Schedule()
     p = argparse.ArgumentParser(
         prog="gdviewer run",
         description="Train y = w·x + b headless and print one line per epoch, like the tutorial.")
@@ -66,6 +67,28 @@ def _run_parser() -> argparse.ArgumentParser:
     d.add_argument("--config", metavar="SESSION", type=_file_name,
                    help="take the data and the first run from a session file saved by the window; "
                    "flags given as well override its settings")
+    st = p.add_argument_group("steering: a schedule, changes mid-run, early stops")
+    st.add_argument("--schedule", choices=SCHEDULES, default="constant",
+                    help="the learning rate's schedule, lr·f(step) (default constant)")
+    st.add_argument("--schedule-gamma", type=float, default=schedule.gamma, metavar="G",
+                    help="step: ×G every --schedule-every steps; exponential: ×G a step (default %(default)s)")
+    st.add_argument("--schedule-every", type=int, default=schedule.every, metavar="N", help="(default %(default)s)")
+    st.add_argument("--schedule-decay", type=float, default=schedule.decay, metavar="D",
+                    help="inverse_time: lr/(1 + D·step) (default %(default)s)")
+    st.add_argument("--schedule-floor", type=float, default=schedule.floor, metavar="F",
+                    help="cosine: down to F·lr at the end (default %(default)s)")
+    st.add_argument("--warmup-steps", type=int, default=schedule.warmup, metavar="N", help="(default %(default)s)")
+    st.add_argument("--warmup-start", type=float, default=schedule.start, metavar="F",
+                    help="warmup: from F·lr up to lr (default %(default)s)")
+    for field in STEERABLE:
+        st.add_argument(f"--{field.replace('_', '-')}-change", action="append", default=[], metavar="STEP:VALUE",
+                        help=f"set {field} to VALUE from step STEP on, without starting again (repeatable)")
+    st.add_argument("--stop-target", type=float, metavar="L", help="stop once the full-data loss is at most L")
+    st.add_argument("--stop-grad-norm", type=float, metavar="EPS", help="stop once ‖∇L‖ < EPS (full data)")
+    st.add_argument("--stop-plateau", type=float, metavar="DELTA",
+                    help="stop once the loss changed less than DELTA over --stop-window steps")
+    st.add_argument("--stop-window", type=int, default=100, metavar="N", help="(default %(default)s)")
+    st.add_argument("--max-steps", type=int, metavar="N", help="stop after N steps at most")
     c = p.add_argument_group("conditioning (train on x′ = (x − c)/s; the answer is printed on raw x too)")
     which = c.add_mutually_exclusive_group()
     which.add_argument("--center", action="store_true", help="x′ = x − mean(x): the valley's tilt goes")
@@ -119,7 +142,7 @@ def run_headless(argv: Sequence[str]) -> int:
             algorithm=args.algorithm, batch_size=args.batch_size, optimizer=args.optimizer, lr=args.lr,
             momentum=args.momentum, beta1=args.beta1, beta2=args.beta2, alpha=args.alpha, eps=args.eps,
             epochs=args.epochs, init_w=args.init_w, init_b=args.init_b, shuffle=args.shuffle,
-            shuffle_seed=args.shuffle_seed).validate(dataset.n)
+            shuffle_seed=args.shuffle_seed, **_steering(args)).validate(dataset.n)
     except (ConfigError, DataError) as exc:
         parser.exit(EXIT_USAGE, f"gdviewer run: error: {exc}\n")
     return _train_and_report(parser, args, dataset, config)
@@ -148,6 +171,24 @@ def _transform(parser: argparse.ArgumentParser, args: argparse.Namespace, datase
     return default.following(dataset.surface)
 
 
+def _steering(args: argparse.Namespace, given: dict[str, object] | None = None) -> dict[str, object]:
+    """The schedule, changes and stops the flags ask for (with ``given``, the typed flags only:
+    a session's own stay unless a flag of theirs was typed)."""
+    from gdviewer.core.steering import STEERABLE, RunChange, Schedule, StopRules
+
+    out: dict[str, object] = {}
+    if given is None or any(k.startswith(("schedule", "warmup")) for k in given):
+        out["schedule"] = Schedule(args.schedule, args.schedule_every, args.schedule_gamma, args.schedule_decay,
+                                   args.schedule_floor, args.warmup_steps, args.warmup_start)
+    changes = [RunChange.parse(text, field) for field in STEERABLE for text in getattr(args, f"{field}_change")]
+    if given is None or changes:
+        out["changes"] = tuple(sorted(changes, key=lambda c: c.step))
+    if given is None or any(k.startswith("stop") or k == "max_steps" for k in given):
+        out["stop"] = StopRules(args.stop_grad_norm, args.stop_plateau, args.stop_window, args.stop_target,
+                                args.max_steps)
+    return out
+
+
 def _explicit_flags(argv: list[str]) -> dict[str, object]:
     """The flags actually typed (argparse fills in defaults; this parse has none)."""
     quiet = _run_parser()
@@ -173,7 +214,8 @@ def _run_session(parser: argparse.ArgumentParser, args: argparse.Namespace, argv
     try:
         spec = load_session(args.config)
         given = _explicit_flags(argv)
-        run = spec.all_runs()[0].config.with_changes(**{k: given[k] for k in RUN_FLAGS if k in given})
+        run = spec.all_runs()[0].config.with_changes(**{k: given[k] for k in RUN_FLAGS if k in given},
+                                                     **_steering(args, given))
         if args.data_csv:
             dataset = load_csv(args.data_csv)
         elif spec.points is not None:
@@ -209,7 +251,8 @@ def _train_and_report(parser: argparse.ArgumentParser, args: argparse.Namespace,
     final_loss = float(surface.loss(*final)) if all(map(math.isfinite, final)) else math.inf
     print(f"final: loss {final_loss:.6g}, w {final[0]:.6g}, b {final[1]:.6g} | least squares: "
           f"w* {w_opt:.6g}, b* {b_opt:.6g}, loss {surface.min_loss:.6g} | "
-          f"{trainer.status.value} after {trainer.steps_done} steps")
+          f"{trainer.status.value} after {trainer.steps_done} steps"
+          + (f" (stopped early: {trainer.stop_reason})" if trainer.stop_reason else ""))
     if not transform.identity:
         raw_w, raw_b = transform.raw_coefficients(*final)
         raw_opt = raw.surface.optimum

@@ -15,6 +15,7 @@ from typing import Any
 from gdviewer.core.batching import steps_per_epoch
 from gdviewer.core.budget import check_memory, check_work
 from gdviewer.core.errors import ConfigError
+from gdviewer.core.steering import CONSTANT, NO_STOPS, USED_BY, RunChange, Schedule, StopRules, as_dicts, from_dicts
 
 ALGORITHMS: tuple[str, ...] = ("batch", "stochastic", "minibatch")
 OPTIMIZERS: tuple[str, ...] = (
@@ -182,9 +183,19 @@ class RunConfig:
     init_b: float = -20.0
     shuffle: bool = False
     shuffle_seed: int = 0
+    #: the learning rate's schedule, the changes made while it trained, the early stops
+    #: (core/steering.py); a session file holds them as objects, read back here
+    schedule: Schedule = CONSTANT
+    changes: tuple[RunChange, ...] = ()
+    stop: StopRules = NO_STOPS
 
     def __post_init__(self) -> None:
         _whole_floats_to_int(self, ("batch_size", "epochs", "shuffle_seed"))
+        if not (isinstance(self.schedule, Schedule) and isinstance(self.changes, tuple)
+                and isinstance(self.stop, StopRules)):
+            parts = from_dicts(self.schedule, self.changes, self.stop)
+            for name, value in zip(("schedule", "changes", "stop"), parts, strict=True):
+                object.__setattr__(self, name, value)
 
     def validate(self, n_points: int | None = None) -> RunConfig:
         """Return self if valid for a data set of ``n_points`` samples, else raise."""
@@ -206,6 +217,15 @@ class RunConfig:
             raise ConfigError("shuffle", f"must be true or false, got {_brief(self.shuffle)}")
         if self.optimizer == "nesterov" and self.momentum <= 0:
             raise ConfigError("momentum", "must be above 0 for Nesterov momentum")
+        self.schedule.validate()
+        self.stop.validate()
+        total = self.total_steps(n_points) if n_points is not None else None
+        steps = [c.validate(total).step for c in self.changes]
+        if steps != sorted(steps):
+            raise ConfigError("changes", "must be in the order of their steps")
+        for change in self.changes:
+            if change.field in USED_BY and self.optimizer not in USED_BY[change.field]:
+                raise ConfigError("changes", f"{OPTIMIZER_LABELS[self.optimizer]} has no {change.field} to change")
         high = n_points if n_points is not None else MAX_POINTS
         if self.algorithm == "minibatch":
             _integer("batch_size", self.batch_size, 1, high)
@@ -234,8 +254,32 @@ class RunConfig:
     def with_changes(self, **changes: Any) -> RunConfig:
         return replace(self, **changes)
 
+    def value_at(self, name: str, step: int) -> float:
+        """lr, momentum, beta1 or beta2 as set for step ``step`` (from 0): the last change made
+        at or before it, else the run's own (for lr: the base its schedule multiplies)."""
+        value = getattr(self, name)
+        for change in self.changes:
+            if change.step > step:
+                break
+            if change.field == name:
+                value = change.value
+        return float(value)
+
+    def lr_at(self, step: int, n_points: int) -> float:
+        """The learning rate step ``step`` (from 0) used: its base times the schedule's factor,
+        the product torch's LambdaLR makes."""
+        return self.value_at("lr", step) * self.schedule.factor(step, self.total_steps(n_points))
+
+    def steered(self) -> RunConfig:
+        """This run's settings as they stand after its last change (what the controls show)."""
+        if not self.changes:
+            return self
+        last = {c.field: c.value for c in self.changes}
+        return replace(self, changes=(), **last)
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("schedule", "changes", "stop")}
+        return {**out, **as_dicts(self.schedule, self.changes, self.stop)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:

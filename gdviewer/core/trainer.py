@@ -10,6 +10,7 @@ any two steps. Divergence ends the run with a status and a message; it does not 
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import numpy as np
 import torch
@@ -22,6 +23,7 @@ from gdviewer.core.model import LinearModel, backward, criterion
 from gdviewer.core.optimizers import TutorialGD, make_optimizer
 from gdviewer.core.run_status import RunStatus
 from gdviewer.core.second_order import SecondOrderOptimizer
+from gdviewer.core.steering import RunChange, Steerer
 from gdviewer.core.surface import LossSurface, stable_learning_rate
 
 #: Steps whose batch views are made at once (one ``split`` call per block).
@@ -79,6 +81,16 @@ class Trainer:
             self._update = self._second_order_step
         else:
             self._update = self._optim_step
+        #: the schedule and the changes, applied step by step (None: a constant lr, never changed)
+        self.steerer: Steerer | None = None
+        if not config.schedule.constant or config.changes:
+            self.steerer = Steerer(config.schedule, config.changes, self.optimizer, config.lr, self.total_steps)
+        #: changes made while it trained (:meth:`steer`), in order
+        self.steered: list[RunChange] = []
+        self.stop_reason: str | None = None
+        self._stops = config.stop if config.stop.any else None
+        self._recent_losses: deque[float] = deque(maxlen=config.stop.window + 1)
+        self._recent_losses.append(self._full_loss)
         self._over = False
         self._k = 0  # step within the epoch
         self._epoch = 0
@@ -163,6 +175,10 @@ class Trainer:
             j = 0
         xb = self._xs[j]
         yb = self._ys[j]
+        steerer = self.steerer
+        if steerer is not None:
+            steerer.before_step(self.steps_done)
+            self._lr = steerer.lr
         model = self.model
         loss = criterion(model(xb), yb)
         backward(loss)
@@ -170,6 +186,8 @@ class Trainer:
         dw = w_t.grad.item()
         db = b_t.grad.item()
         self._update(xb, yb)
+        if steerer is not None:
+            steerer.after_step()
         loss_value = loss.item()
         if epoch_loss is None:
             epoch_loss = loss_value  # in-order batch GD: the batch loss is the full-data loss
@@ -202,6 +220,8 @@ class Trainer:
         if not (full <= self._threshold and math.isfinite(loss_value)):  # also catches NaN
             self._full_loss = full if full == full else math.inf
             self._diverge(loss_value, epoch)
+        elif self._stops is not None and self._stop_early(full):
+            pass
         elif self.steps_done >= self.total_steps and grew_out(self._initial_full_loss, full, self.surface.min_loss):
             self._diverge(loss_value, epoch, slowly=True)
         elif self.steps_done >= self.total_steps:
@@ -210,6 +230,35 @@ class Trainer:
             self.message = (f"Finished {self.config.epochs} epochs ({self.total_steps} steps): "
                             f"full-data loss {full:.6g}.")
         return True
+
+    def _stop_early(self, full: float) -> bool:
+        """End the run if one of its stopping rules holds after this step."""
+        recent = self._recent_losses
+        recent.append(full)
+        ago = recent[0] if len(recent) == recent.maxlen else None
+        gw, gb = self.surface.gradient(self._w, self._b)
+        reason = self._stops.reason(self.steps_done, full, math.hypot(gw, gb), ago)
+        if reason is None:
+            return False
+        self.status = RunStatus.FINISHED
+        self._over = True
+        self.stop_reason = reason
+        self.message = f"Stopped at step {self.steps_done:,} of {self.total_steps:,}: {reason}."
+        return True
+
+    def steer(self, field: str, value: float) -> RunChange:
+        """Set lr, momentum, beta1 or beta2 from the next step on, without starting again;
+        returns the change as the run records it (the step it applies from). Raises
+        ConfigError if the value is invalid or this optimiser has no such value."""
+        change = RunChange(self.steps_done, field, float(value)).validate(self.total_steps)
+        self.config.with_changes(changes=(*self.config.changes, *self.steered, change)).validate(self.dataset.n)
+        if self.steerer is None:
+            self.steerer = Steerer(self.config.schedule, (), self.optimizer, self._lr, self.total_steps,
+                                   first_step=self.steps_done)
+        self.steerer.set(field, change.value, self.steps_done)
+        self._lr = self.steerer.lr
+        self.steered.append(change)
+        return change
 
     def _tutorial_step(self, _xb: torch.Tensor, _yb: torch.Tensor) -> None:
         """The tutorial's update ``p.data = p.data - lr * p.grad.data`` for both parameters.

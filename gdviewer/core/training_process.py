@@ -101,7 +101,21 @@ class _Child:
                 loop.set_speed(message[2])
             elif kind == "stop":
                 loop.stop = True
+            elif kind == "steer":  # a value changed mid-run: from the next step of run `index`
+                self.steer(*message[2:])
         return True
+
+    def steer(self, index: int, field: str, value: float) -> None:
+        """Apply a change to run ``index`` before its next step and say from which step it
+        applies (the window records it), or why it cannot."""
+        from gdviewer.core.errors import ConfigError
+
+        try:
+            change = self.loop.race.trainers[index].steer(field, value)
+        except (ConfigError, IndexError) as exc:
+            self.results.send(("steer_refused", self.generation, index, str(exc)))
+            return
+        self.results.send(("steered", self.generation, index, change))
 
     def poll(self, timeout: float) -> None:
         """Apply every pending command; wait up to ``timeout`` for the first."""
