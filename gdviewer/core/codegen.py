@@ -123,6 +123,63 @@ def _transform_lines(transform: XTransform | None) -> list[str]:
     ]
 
 
+def _steering_setup(run: RunConfig, has_optimizer: bool) -> list[str]:
+    """The schedule (torch's LambdaLR: lr · f(step)), the changes made while it trained and the
+    early stops, as the engine applies them (``core/steering.py``)."""
+    steered = not run.schedule.constant or bool(run.changes)
+    if not steered and not run.stop.any:
+        return []
+    out = ["steps_per_epoch = len(range(0, len(X), batch_size))", "total_steps = epochs * steps_per_epoch"]
+    if steered:
+        out += ["", "",
+                "def schedule(t):",
+                f"    return {run.schedule.expression()}  # {run.schedule.describe()}",
+                ""]
+        if has_optimizer:
+            out.append("scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)  # lr: base · schedule(t)")
+        else:
+            out.append("base_lr = lr  # the tutorial's update: lr = base_lr · schedule(step)")
+        changes: dict[int, list[tuple[str, float]]] = {}
+        for c in run.changes:
+            changes.setdefault(c.step, []).append((c.field, c.value))
+        out += [f"changes = {changes!r}  # made while it trained: from that step on", "", "",
+                "def change(name, value, step):"]
+        if has_optimizer:
+            out += ["    group = optimizer.param_groups[0]",
+                    '    if name == "lr":',
+                    "        scheduler.base_lrs[0] = value",
+                    '        group["lr"] = value * schedule(step)',
+                    '    elif name == "momentum":',
+                    '        group["momentum"] = value',
+                    "    else:",
+                    '        b1, b2 = group["betas"]',
+                    '        group["betas"] = (value, b2) if name == "beta1" else (b1, value)']
+        else:
+            out += ["    global base_lr", "    base_lr = value"]
+        out.append("")
+    if run.stop.any:
+        st = run.stop
+        out += ["",
+                f"# Stop early: {st.describe()} (full-data loss and gradient in float64)",
+                "from collections import deque",
+                "Xd, Yd = X.double().view(-1), Y.double().view(-1)",
+                f"recent = deque([criterion(forward(X), Y).item()], maxlen={st.window + 1})", "", "",
+                "def stop_reason(step):",
+                "    with torch.no_grad():",
+                "        r = w.double() * Xd + b.double() - Yd",
+                "        loss, gw, gb = (r * r).mean().item(), 2 * (r * Xd).mean().item(), 2 * r.mean().item()",
+                "    recent.append(loss)"]
+        checks = [(st.target, "loss <= {!r}", "target loss reached"),
+                  (st.grad_norm, "math.hypot(gw, gb) < {!r}", "gradient norm below epsilon"),
+                  (st.plateau, "len(recent) == recent.maxlen and abs(recent[0] - loss) < {!r}", "plateau"),
+                  (st.max_steps, "step >= {!r}", "step budget used")]
+        for value, condition, why in checks:
+            if value is not None:
+                out += [f"    if {condition.format(value)}:", f"        return {why!r}"]
+        out += ["    return None", ""]
+    return out
+
+
 def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Dataset | None = None,
                    transform: XTransform | None = None) -> str:
     """The script for ``run`` on ``dataset`` (or on synthetic ``data``), on x′ when ``transform``
@@ -139,6 +196,7 @@ def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Data
         '"""',
         *(["from __future__ import annotations  # type hints of the copied classes stay text", ""]
           if second_order else []),
+        *(["import math"] if not run.schedule.constant or run.stop.any else []),
         "import torch",
         "",
         *_data_lines(data, dataset),
@@ -166,11 +224,18 @@ def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Data
         out.append(f"order_generator = torch.Generator().manual_seed({run.shuffle_seed})  # a new order each epoch")
     if optimizer:
         out.append(optimizer)
+    setup = _steering_setup(run, optimizer is not None)
+    steered = not run.schedule.constant or bool(run.changes)
     out += [
+        *setup,
         "",
+        *(["step = 0"] if setup else []),
         "for epoch in range(epochs):",
         "    order = " + ("torch.randperm(len(X), generator=order_generator)" if shuffle else "torch.arange(len(X))"),
         "    for start in range(0, len(X), batch_size):",
+        *(["        for name, value in changes.get(step, ()):", "            change(name, value, step)"]
+          if steered else []),
+        *(["        lr = base_lr * schedule(step)"] if steered and optimizer is None else []),
         "        batch = order[start:start + batch_size]",
         "        loss = criterion(forward(X[batch]), Y[batch])",
         "        loss.backward()",
@@ -192,10 +257,21 @@ def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Data
             "        w.grad.data.zero_()",
             "        b.grad.data.zero_()",
         ]
+    if steered and optimizer is not None:
+        out.append("        scheduler.step()")
+    if setup:
+        out.append("        step += 1")
+    if run.stop.any:
+        out += ["        why = stop_reason(step)",
+                "        if why:",
+                "            break",
+                "    else:",
+                "        why = None"]
     out += [
         "    with torch.no_grad():",
         "        full_loss = criterion(forward(X), Y).item()",
         '    print(f"epoch {epoch}: loss {full_loss!r}, w {w.item()!r}, b {b.item()!r}")',
+        *(["    if why:", '        print(f"stopped at step {step}: {why}")', "        break"] if run.stop.any else []),
         "",
     ]
     if _transform_lines(transform):

@@ -104,6 +104,17 @@ class Schedule:
             return self.start + (1.0 - self.start) * min(t, self.warmup) / self.warmup
         return 1.0
 
+    def expression(self) -> str:
+        """f(t) as Python text with this schedule's numbers, the very operations of :meth:`factor`
+        (the exported script defines its schedule with it; ``total_steps`` is the script's)."""
+        g, e, d, fl, wu, st = (repr(float(self.gamma)), self.every, repr(float(self.decay)), repr(float(self.floor)),
+                               self.warmup, repr(float(self.start)))
+        return {"step": f"{g} ** (t // {e})", "exponential": f"{g} ** t",
+                "inverse_time": f"1.0 / (1.0 + {d} * t)",
+                "cosine": f"{fl} + (1.0 - {fl}) * (1.0 + math.cos(math.pi * min(t, max(total_steps, 1)) / "
+                          "max(total_steps, 1))) / 2.0",
+                "warmup": f"{st} + (1.0 - {st}) * min(t, {wu}) / {wu}"}.get(self.kind, "1.0")
+
     def describe(self) -> str:
         kind = self.kind
         details = {"step": f"×{self.gamma:g} every {self.every:,} steps", "exponential": f"×{self.gamma:g} a step",

@@ -21,6 +21,7 @@ import pytest
 from gdviewer.core import DataConfig, RunConfig, RunStatus, load_csv, synthetic, train
 from gdviewer.core.codegen import MAX_EMBEDDED_POINTS, pytorch_script
 from gdviewer.core.conditioning import XTransform, standardised, transformed_dataset
+from gdviewer.core.steering import RunChange, Schedule, StopRules
 
 EPOCH_LINE = re.compile(r"^epoch (\d+): loss (\S+), w (\S+), b (\S+)$")
 
@@ -54,6 +55,23 @@ TRANSFORM_CASES = [
     ("shifted-scaled-minibatch-momentum", RunConfig(algorithm="minibatch", batch_size=8, optimizer="momentum",
                                                     lr=0.01, epochs=4), DataConfig(x_start=2.0, x_stop=12.0),
      XTransform(7.0, 3.0, "custom")),
+]
+#: (id, run): schedules, changes made mid-run and early stops (issue 17), on the tutorial's data
+STEERED_CASES = [
+    ("cosine-minibatch-sgd", RunConfig(algorithm="minibatch", batch_size=10, optimizer="sgd", lr=0.05, epochs=6,
+                                       schedule=Schedule("cosine", floor=0.1))),
+    ("tutorial-gd-step-decay-and-changes", RunConfig(lr=0.1, epochs=20, schedule=Schedule("step", every=5, gamma=0.5),
+                                                     changes=(RunChange(3, "lr", 0.05), RunChange(12, "lr", 0.08)))),
+    ("adam-warmup-beta1-change", RunConfig(optimizer="adam", lr=0.5, epochs=30,
+                                           schedule=Schedule("warmup", warmup=10, start=0.2),
+                                           changes=(RunChange(15, "beta1", 0.5),))),
+    ("stochastic-momentum-1-over-t", RunConfig(algorithm="stochastic", optimizer="momentum", lr=0.005, epochs=2,
+                                               schedule=Schedule("inverse_time", decay=0.01),
+                                               changes=(RunChange(50, "momentum", 0.5),))),
+    ("gd-plateau-stop", RunConfig(lr=0.05, epochs=300, stop=StopRules(plateau=0.01, window=5))),
+    ("sgd-exponential-gradient-stop", RunConfig(optimizer="sgd", lr=0.1, epochs=300,
+                                                schedule=Schedule("exponential", gamma=0.99),
+                                                stop=StopRules(grad_norm=0.5))),
 ]
 RAW_LINE = re.compile(r"^on raw x: w (\S+), b (\S+)$")
 
@@ -110,6 +128,9 @@ def run_every_case() -> dict[str, subprocess.CompletedProcess]:
     for name, run, data, transform in TRANSFORM_CASES:
         scripts[name] = pytorch_script(run, data, transform=transform_of(data, transform))
         rest.append(name)
+    for name, run in STEERED_CASES:
+        scripts[name] = pytorch_script(run)
+        rest.append(name)
     with ThreadPoolExecutor(max_workers=2) as pool:
         alone = pool.submit(run_script, scripts[first])
         shared = pool.submit(run_in_one_interpreter, {name: scripts[name] for name in rest})
@@ -158,6 +179,20 @@ def test_every_script_repeats_the_engines_trajectory_and_prints_the_full_data_lo
             raise AssertionError(f"case {name}: {exc}") from exc
         _, trainer = train(transformed_dataset(synthetic(data), t), run)
         assert (float(raw[1]), float(raw[2])) == t.raw_coefficients(*trainer.params)
+    for name, run in STEERED_CASES:  # the schedule, the changes and the stop, step for step
+        out = outputs[name]
+        assert out.returncode == 0, (name, out.stderr)
+        lines = out.stdout.splitlines()
+        history, trainer = train(synthetic(), run)
+        if run.stop.any:
+            stop_line = lines.pop()
+            assert trainer.stop_reason and stop_line.startswith(f"stopped at step {trainer.steps_done}:"), name
+        printed = epoch_lines("\n".join(lines))
+        spe = trainer.steps_per_epoch
+        for epoch, _loss, w, b in printed:
+            last = min((epoch + 1) * spe, trainer.steps_done) - 1
+            assert (w, b) == (float(history.w[last]), float(history.b[last])), (name, epoch)
+        assert printed[-1][2:] == trainer.params, name
 
 
 def test_script_for_csv_data_embeds_the_points_and_repeats_the_run(tmp_path):
