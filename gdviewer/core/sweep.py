@@ -9,6 +9,8 @@ scale their step by lr and otherwise do not depend on it, so each is run once wi
 on a stand-in tensor whose change, times each run's lr, is that run's step. The second-order
 optimisers (Newton, diagonal) have no state but need the batch loss's curvature: each run's
 direction comes from the runs' own w, b and the summed batch loss (the runs' Hessians do not mix).
+A run with a schedule (or lr changes) keeps its shape: each swept rate scales its whole lr(t).
+Its other changes (momentum, betas) and early stops are not swept: every run goes to the end.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def sweep_learning_rates(dataset: Dataset, config: RunConfig, learning_rates: np
                 1e-12)
     threshold = DIVERGENCE_FACTOR * scale
     diverged_at = np.zeros(k, dtype=np.int64)
+    steered = not config.schedule.constant or any(c.field == "lr" for c in config.changes)
     step = 0
     for epoch in range(config.epochs):
         if progress is not None:
@@ -92,7 +95,9 @@ def sweep_learning_rates(dataset: Dataset, config: RunConfig, learning_rates: np
             _summed_loss(w, b, xb, yb).backward()
             with torch.no_grad():
                 dw, db = stepper.steps(w.grad, b.grad, partial(_summed_loss, w, b, xb, yb))
-                rate = torch.where(live, lr_t, torch.zeros_like(lr_t))  # diverged runs stay put
+                # the run's own learning-rate profile (its schedule, its lr changes) scaled to each rate
+                profile = config.lr_at(step, dataset.n) / config.lr if steered else 1.0
+                rate = torch.where(live, lr_t * profile, torch.zeros_like(lr_t))  # diverged runs stay put
                 w.sub_(rate * dw)
                 b.sub_(rate * db)
             w.grad = None

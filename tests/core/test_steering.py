@@ -271,3 +271,15 @@ def test_a_session_keeps_schedule_changes_and_stops_and_old_files_open(tmp_path,
     bad = {**old, "run": {"lr": 0.05, "schedule": {"kind": "cosine", "speed": 2}}}
     with pytest.raises(Exception, match="speed"):
         spec_from_dict(bad)
+
+
+def test_the_sweep_keeps_the_runs_schedule_scaled_to_each_rate():
+    from gdviewer.core.sweep import sweep_learning_rates
+
+    config = RunConfig(algorithm="minibatch", batch_size=10, optimizer="sgd", lr=0.05, epochs=5,
+                       schedule=Schedule("step", every=10, gamma=0.5))
+    rates = np.array([0.02, 0.05, 0.08])
+    result = sweep_learning_rates(DATA, config, rates)
+    for i, lr in enumerate(rates):
+        _, trainer = train(DATA, config.with_changes(lr=float(lr)))
+        assert (result.final_w[i], result.final_b[i]) == pytest.approx(trainer.params, rel=1e-4)
