@@ -270,6 +270,15 @@ class RunConfig:
         the product torch's LambdaLR makes."""
         return self.value_at("lr", step) * self.schedule.factor(step, self.total_steps(n_points))
 
+    def at_step(self, step: int, n_points: int) -> RunConfig:
+        """The settings step ``step`` (from 0) ran with: its lr (schedule and changes), momentum
+        and betas as then, as one plain configuration (the Step panel works a step out with it)."""
+        if self.schedule.constant and not self.changes:
+            return self
+        return replace(self, lr=self.lr_at(step, n_points), momentum=self.value_at("momentum", step),
+                       beta1=self.value_at("beta1", step), beta2=self.value_at("beta2", step),
+                       schedule=CONSTANT, changes=())
+
     def steered(self) -> RunConfig:
         """This run's settings as they stand after its last change (what the controls show)."""
         if not self.changes:

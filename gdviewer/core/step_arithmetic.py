@@ -149,8 +149,9 @@ class StateReplay:
     only and a scrub back replays at most CHECKPOINT_EVERY gradients. A new history (a reset,
     another run) starts over."""
 
-    def __init__(self, config: RunConfig) -> None:
+    def __init__(self, config: RunConfig, n_points: int = 1) -> None:
         self.config = config
+        self.n_points = n_points  # (the recurrences use momentum and betas as each step had them)
         self._history: History | None = None
         self._checkpoints: list[tuple | None] = [None]  # state after 0, E, 2E, … steps
 
@@ -174,7 +175,7 @@ class StateReplay:
         gws = dw[start:stop].astype(np.float64).tolist()
         gbs = db[start:stop].astype(np.float64).tolist()
         for t, (gw, gb) in enumerate(zip(gws, gbs, strict=True), start=start + 1):
-            state = _advance(self.config, state, t, gw, gb)
+            state = _advance(self.config.at_step(t - 1, self.n_points), state, t, gw, gb)
         return state
 
 
@@ -248,7 +249,9 @@ def explain_step(x_all: np.ndarray, y_all: np.ndarray, config: RunConfig, histor
     states between calls (pass the same one for the same run)."""
     if not 1 <= k <= len(history):
         raise ValueError(f"step {k} is not a step of this run (it has {len(history)})")
-    replay = replay if replay is not None and replay.config == config else StateReplay(config)
+    n_all = int(np.asarray(x_all).shape[0])
+    replay = replay if replay is not None and replay.config == config else StateReplay(config, n_all)
+    config = config.at_step(k - 1, n_all)  # the lr (momentum, betas) this step used
     idx = np.asarray(indices, dtype=np.int64)
     x = np.asarray(x_all, dtype=np.float64)[idx]
     y = np.asarray(y_all, dtype=np.float64)[idx]

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         s.worker_failed.connect(self._on_worker_failed)
         s.view_changed.connect(self._update_actions)
         s.runs_changed.connect(self._on_runs_changed)
+        s.live.told.connect(lambda text: self.status.say(text, 8000))
         self.resize(1360, 860)
         self._arrange_docks()
         self._default_state = self.saveState(SETTINGS_VERSION)
@@ -218,7 +219,7 @@ class MainWindow(QMainWindow):
         s.runs_changed.connect(lambda: self.playback.set_run_count(len(s.runs)))
         self.data_controls = DataControls(lambda: (s.data_config, s.raw_dataset))
         self.conditioning = ConditioningControls(lambda: (s.transform, s.raw_dataset.surface, s.surface))
-        self.run_controls = RunControls(lambda: s.run_config, self.apply_run_config, stable_lr_for=s.stable_lr,
+        self.run_controls = RunControls(s.live.shown_config, self.apply_run_config, stable_lr_for=s.stable_lr,
                                         valley=lambda: valley_axes(s.dataset.surface))
         self.run_controls.validity_changed.connect(lambda _v: self._update_actions())
         self.preset_box = QComboBox()
@@ -400,6 +401,8 @@ class MainWindow(QMainWindow):
         validates it; a ConfigError goes back to the caller unchanged. A race with steps that
         this starts again is one undo step (its paths come back)."""
         s = self.session
+        if s.live.try_steer(config):  # a new lr (momentum, betas) while it trains: from the next step
+            return
         was_live, before = s.is_live, RaceSnapshot.take(s)
         if not s.set_run_config(config):
             return

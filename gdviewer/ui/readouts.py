@@ -48,7 +48,8 @@ class Row:
 
 ROWS = (
     Row("method", "method", "How the run picks samples and which optimiser updates (w, b)"),
-    Row("lr", "learning rate η", "Step size: each update moves (w, b) by −η × gradient (for plain GD)"),
+    Row("lr", "learning rate η", "The step size this step used (its schedule and any change made mid-run "
+        "included): each update moves (w, b) by −η × gradient (for plain GD)"),
     Row("epoch", "epoch", "Passes over the data so far / epochs in the run"),
     Row("step", "step", "Parameter updates so far / updates in the run"),
     Row("samples", "samples seen", "Gradient evaluations so far: the fair measure of work when comparing runs"),
@@ -113,7 +114,7 @@ def run_values(moment: Moment, index: int, loss_of: Callable[[float, float], flo
     total = moment.steps_of(index)
     values = {
         "method": method,
-        "lr": f"{c.lr:g}",
+        "lr": Number(c.lr_at(max(k - 1, 0), moment.dataset.n)),  # the step's own: schedule and changes
         "epoch": f"{moment.epoch_of(index)}/{c.epochs}",  # no spaces: narrow columns
         "step": f"{k:,}/{total:,}",
         "samples": f"{int(h.column('samples')[k - 1]) if k else 0:,}",

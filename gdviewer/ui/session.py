@@ -19,6 +19,7 @@ from gdviewer.core.moment import Moment, Run
 from gdviewer.core.roster import RUN_COLOURS
 from gdviewer.core.run_names import follow_settings
 from gdviewer.core.run_status import FINAL_STATES, RunStatus
+from gdviewer.ui.live_changes import LiveChanges
 from gdviewer.ui.memory import release_free_memory
 from gdviewer.ui.roster import Roster
 from gdviewer.ui.training_thread import TrainingThread
@@ -65,6 +66,7 @@ class Session(QObject):
         self._training.chunks.connect(self._on_chunk)
         self._training.finished.connect(self._on_finished)
         self._training.failed.connect(self._on_failed)
+        self.live = LiveChanges(self, self._training)  # values changed while a race trains
 
     # --- the selected run (as the Moment says) ---------------------------------------------
     run = property(lambda self: self.moment().run)

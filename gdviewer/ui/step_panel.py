@@ -117,7 +117,7 @@ class StepPanel(QWidget):
             return None
         replay = self._replays.get(m.selected)
         if replay is None or replay.config != m.run_config:
-            replay = self._replays[m.selected] = StateReplay(m.run_config)
+            replay = self._replays[m.selected] = StateReplay(m.run_config, m.dataset.n)
         return explain_step(m.dataset.x, m.dataset.y, m.run_config, m.history, k, m.shown_batch(),
                             self.scaling, replay)
 
@@ -131,7 +131,9 @@ class StepPanel(QWidget):
     def _title(self) -> str:
         m = self.moment
         run, c = m.run, m.run_config
-        method = f"{ALGORITHM_LABELS[c.algorithm]}, {OPTIMIZER_LABELS.get(c.optimizer, c.optimizer)}, lr {c.lr:g}"
+        k = max(m.shown_steps - 1, 0)
+        method = (f"{ALGORITHM_LABELS[c.algorithm]}, {OPTIMIZER_LABELS.get(c.optimizer, c.optimizer)}, "
+                  f"lr {c.lr_at(k, m.dataset.n):g}")
         note = "" if m.transform.identity else (  # the numbers are x′'s, not the data panel's x
             f"<br>x below is x′: the run trains on {html.escape(m.transform.describe())}")
         return f"{html.escape(run.name)} <span style='color:gray'>({method})</span>{note}"

@@ -44,6 +44,8 @@ class TrainingThread(QObject):
     chunks = Signal(object)
     finished = Signal(str, str, object)
     failed = Signal(str, str)
+    steered = Signal(int, object)  # run index, the RunChange as the child applied it
+    steer_refused = Signal(int, str)  # run index, why
 
     def __init__(self, parent: QObject | None = None, pool: ProcessPool = POOL) -> None:
         super().__init__(parent)
@@ -136,6 +138,11 @@ class TrainingThread(QObject):
             self.waiting = False
             self._send("epoch", self._generation)
 
+    def steer(self, index: int, field: str, value: float) -> None:
+        """Set ``field`` of run ``index`` from its next step on (the child answers ``steered``)."""
+        if self._active:
+            self._send("steer", self._generation, int(index), field, float(value))
+
     def set_speed(self, steps_per_second: float) -> None:
         self.speed = float(steps_per_second)
         if self._active:
@@ -182,6 +189,10 @@ class TrainingThread(QObject):
             self.chunks.emit(message[2])
         elif kind == "idle":
             self.waiting = True
+        elif kind == "steered":
+            self.steered.emit(message[2], message[3])
+        elif kind == "steer_refused":
+            self.steer_refused.emit(message[2], message[3])
         elif kind == "end":
             _, _, status, text, runs, details = message
             self._active = False

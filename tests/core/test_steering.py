@@ -283,3 +283,23 @@ def test_the_sweep_keeps_the_runs_schedule_scaled_to_each_rate():
     for i, lr in enumerate(rates):
         _, trainer = train(DATA, config.with_changes(lr=float(lr)))
         assert (result.final_w[i], result.final_b[i]) == pytest.approx(trainer.params, rel=1e-4)
+
+
+@pytest.mark.parametrize("optimizer, field, value", [("momentum", "momentum", 0.5), ("adam", "beta1", 0.5),
+                                                     ("sgd", "lr", 0.02)])
+def test_the_step_panels_arithmetic_follows_a_schedule_and_changes(optimizer, field, value):
+    """Every step's update, worked out by the Step panel's arithmetic, lands on torch's (w, b),
+    with a cosine schedule and a change of lr, momentum or β₁ mid-run."""
+    from gdviewer.core.replay import batch_of_step
+    from gdviewer.core.step_arithmetic import StateReplay, explain_step
+
+    config = RunConfig(algorithm="minibatch", batch_size=20, optimizer=optimizer, lr=0.05 if optimizer != "adam"
+                       else 0.3, epochs=4, schedule=Schedule("cosine", floor=0.2), changes=(RunChange(7, field, value),))
+    history, _ = train(DATA, config)
+    replay = StateReplay(config, DATA.n)
+    for k in range(1, len(history) + 1):
+        a = explain_step(DATA.x, DATA.y, config, history, k, batch_of_step(config, DATA.n, k), replay=replay)
+        assert a.lr == pytest.approx(config.lr_at(k - 1, DATA.n), rel=1e-12)
+        step = a.update[-1]  # Δ: before − Δ is torch's new (w, b)
+        assert (a.w_before - step.w, a.b_before - step.b) == pytest.approx((a.w_after, a.b_after), rel=2e-5,
+                                                                           abs=1e-5), k

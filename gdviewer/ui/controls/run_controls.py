@@ -163,6 +163,7 @@ class RunControls(QGroupBox):
         values: dict[str, object] = {"algorithm": algorithm, "optimizer": optimizer,
                                      "shuffle": self.shuffle.isChecked() and algorithm != "batch"}
         values.update({name: getattr(current, name) for name in self.fields if name not in shown})
+        values.update(schedule=current.schedule, changes=current.changes, stop=current.stop)  # not fields here
         return values
 
     def _edited(self) -> None:

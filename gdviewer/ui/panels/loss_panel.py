@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from gdviewer.core.moment import Moment
 from gdviewer.ui.panels.axis_errors import AxisErrorCurves
+from gdviewer.ui.panels.change_marks import ChangeMarks
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan, other_run_curve
 from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.readouts import number
@@ -36,6 +37,7 @@ class LossPanel(PanelWidget):
         self.cursor = pg.InfiniteLine(angle=90)
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.cursor.hide()
+        self.marks = ChangeMarks(self.plot_item)  # where the run's lr was changed mid-run
         self.batch_env = Envelope(moment.total_steps)
         self.full_env = Envelope(moment.total_steps + 1)
         self._source: object | None = None
@@ -66,6 +68,7 @@ class LossPanel(PanelWidget):
         st = self.style
         self.batch_curve.setPen(st.pen(st.blue + ("88" if st.dark else "66"), 1))
         self.cursor.setPen(st.pen(st.foreground, 1.5))
+        self.marks.restyle(st)
         self.axis_errors.restyle(st)
         self.sync_runs()
 
@@ -181,6 +184,8 @@ class LossPanel(PanelWidget):
             self.batch_env.reset(s.total_steps)
             self.full_env.reset(s.total_steps + 1)
         self._place_cursor()
+        self.marks.show(s.run_config.changes, s.shown_steps if s.view_step is not None or s.animating else len(h),
+                        self._x_values)
         if self.errors_box.isChecked():
             self.axis_errors.draw(s, n, self.x_axis, self._x_values)
             self.set_readout(*self.axis_errors.caption(s))

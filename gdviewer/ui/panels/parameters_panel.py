@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from gdviewer.core.moment import Moment
+from gdviewer.ui.panels.change_marks import ChangeMarks
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan
 from gdviewer.ui.panels.decimate import Envelope
 from gdviewer.ui.readouts import number
@@ -29,6 +30,7 @@ class ParametersPanel(PanelWidget):
         self.cursor = pg.InfiniteLine(angle=90)
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.cursor.hide()
+        self.marks = ChangeMarks(self.plot_item)  # where the run's lr was changed mid-run
         self.w_env = Envelope(moment.total_steps)
         self.b_env = Envelope(moment.total_steps)
         self._source: object | None = None
@@ -51,6 +53,7 @@ class ParametersPanel(PanelWidget):
         self.pens[0].restyle(color=w_colour, scale=st.line_scale)
         self.pens[1].restyle(scale=st.line_scale)
         self.cursor.setPen(st.pen(st.foreground, 1.5))
+        self.marks.restyle(st)
         dash = Qt.PenStyle.DashLine
         for line, colour in ((self.w_opt, w_colour), (self.b_opt, VERMILLION)):
             line.setPen(st.pen(colour, 1, style=dash))
@@ -103,6 +106,8 @@ class ParametersPanel(PanelWidget):
         else:
             self.cursor.setValue(float(s.shown_steps))
             self.cursor.show()
+        self.marks.show(s.run_config.changes, s.shown_steps if s.view_step is not None or s.animating else len(h),
+                        lambda steps: steps)
         w_now, b_now = s.params
         w_opt, b_opt = s.surface.optimum
         self.set_readout(f"w = {number(w_now)} (w* = {number(w_opt)}) · b = {number(b_now)} (b* = {number(b_opt)})",
