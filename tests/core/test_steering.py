@@ -293,8 +293,9 @@ def test_the_step_panels_arithmetic_follows_a_schedule_and_changes(optimizer, fi
     from gdviewer.core.replay import batch_of_step
     from gdviewer.core.step_arithmetic import StateReplay, explain_step
 
-    config = RunConfig(algorithm="minibatch", batch_size=20, optimizer=optimizer, lr=0.05 if optimizer != "adam"
-                       else 0.3, epochs=4, schedule=Schedule("cosine", floor=0.2), changes=(RunChange(7, field, value),))
+    config = RunConfig(algorithm="minibatch", batch_size=20, optimizer=optimizer,
+                       lr=0.05 if optimizer != "adam" else 0.3, epochs=4, schedule=Schedule("cosine", floor=0.2),
+                       changes=(RunChange(7, field, value),))
     history, _ = train(DATA, config)
     replay = StateReplay(config, DATA.n)
     for k in range(1, len(history) + 1):
