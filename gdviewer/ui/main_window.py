@@ -45,6 +45,7 @@ from gdviewer.ui.controls.data_controls import DataControls
 from gdviewer.ui.controls.playback_controls import PlaybackControls
 from gdviewer.ui.controls.run_controls import RunControls
 from gdviewer.ui.controls.run_list import RunList
+from gdviewer.ui.controls.schedule_controls import ScheduleControls
 from gdviewer.ui.controls.timeline import Timeline
 from gdviewer.ui.dialogs import Dialogs
 from gdviewer.ui.document import Document, DocumentParts, window_title
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         s.data_changed.connect(self.data_controls.show_current)
         for changed in (s.data_changed, s.run_reset):  # new data: a new stable limit in the hint
             changed.connect(self.run_controls.show_current)
+            changed.connect(self.schedule_controls.show_current)
         s.state_changed.connect(self._on_state_changed)
         s.worker_failed.connect(self._on_worker_failed)
         s.view_changed.connect(self._update_actions)
@@ -222,6 +224,7 @@ class MainWindow(QMainWindow):
         self.run_controls = RunControls(s.live.shown_config, self.apply_run_config, stable_lr_for=s.stable_lr,
                                         valley=lambda: valley_axes(s.dataset.surface))
         self.run_controls.validity_changed.connect(lambda _v: self._update_actions())
+        self.schedule_controls = ScheduleControls(lambda: s.run_config, self.apply_run_config)
         self.preset_box = QComboBox()
         self.preset_box.setAccessibleName("Preset")
         self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -241,6 +244,7 @@ class MainWindow(QMainWindow):
         col.addLayout(self.settings_help)
         col.addWidget(self.run_list)
         col.addWidget(self.run_controls)
+        col.addWidget(self.schedule_controls)
         col.addWidget(self.data_controls)
         col.addWidget(self.conditioning)
         col.addStretch(1)
@@ -298,6 +302,7 @@ class MainWindow(QMainWindow):
     def _on_runs_changed(self) -> None:
         self.run_list.sync()
         self.run_controls.show_current()
+        self.schedule_controls.show_current()
         self.frame.sync_runs()
 
     def _on_state_changed(self, state: str) -> None:

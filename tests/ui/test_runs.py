@@ -110,3 +110,21 @@ def test_too_many_runs_are_refused_with_a_message(qtbot, window):
 
     with pytest.raises(ConfigError, match="at most 8"):
         s.roster.add(RunConfig())
+
+
+def test_other_runs_loss_curves_follow_the_log_scale(qtbot, window):
+    """The other runs' faint curves are bare PlotCurveItems: the plot's log mode does not
+    transform them, so the panel gives them log10 values (a loss of 600 drawn as 10⁶⁰⁰ had
+    thrown the axis out to 10³⁰⁸)."""
+    window.document.apply_preset("Batch vs stochastic (tutorial)")
+    s = window.session
+    s.step(30)
+    qtbot.waitUntil(lambda: all(len(r.history) for r in s.runs), timeout=30000)
+    window.loss_panel.set_log_scale(True)
+    window.redraw()
+    curve = window.loss_panel.other_curves[0][0]
+    _x, y = curve.getData()
+    other = s.runs[1 - s.selected].history.column("full_loss")
+    assert np.nanmax(y) == pytest.approx(np.log10(np.nanmax(other)), rel=1e-6)
+    low, high = window.loss_panel.plot_item.getViewBox().viewRange()[1]
+    assert -5 < low < high < 5

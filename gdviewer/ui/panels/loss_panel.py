@@ -11,6 +11,7 @@ from gdviewer.ui.panels.axis_errors import AxisErrorCurves
 from gdviewer.ui.panels.change_marks import ChangeMarks
 from gdviewer.ui.panels.common import BLUE, VERMILLION, AdaptivePen, PanelWidget, finite_or_nan, other_run_curve
 from gdviewer.ui.panels.decimate import Envelope
+from gdviewer.ui.panels.lr_track import LrTrack
 from gdviewer.ui.readouts import number
 
 X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen (gradient evaluations)"}
@@ -38,6 +39,7 @@ class LossPanel(PanelWidget):
         self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.cursor.hide()
         self.marks = ChangeMarks(self.plot_item)  # where the run's lr was changed mid-run
+        self.lr_track = LrTrack(self.plot_item)  # each run's lr(t), when one is not constant
         self.batch_env = Envelope(moment.total_steps)
         self.full_env = Envelope(moment.total_steps + 1)
         self._source: object | None = None
@@ -69,6 +71,7 @@ class LossPanel(PanelWidget):
         self.batch_curve.setPen(st.pen(st.blue + ("88" if st.dark else "66"), 1))
         self.cursor.setPen(st.pen(st.foreground, 1.5))
         self.marks.restyle(st)
+        self.lr_track.restyle(st)
         self.axis_errors.restyle(st)
         self.sync_runs()
 
@@ -119,6 +122,19 @@ class LossPanel(PanelWidget):
         view.setXRange(0, total, padding=0.02)
         view.enableAutoRange(axis="y", enable=True)
 
+    def _planned_x(self, steps: np.ndarray, run: int) -> np.ndarray:
+        """x of step positions anywhere in run ``run``, steps not yet taken too (the lr track)."""
+        s = self.moment
+        config = s.runs[run].config
+        spe = config.steps_per_epoch(s.dataset.n)
+        if self.x_axis == "steps":
+            return steps
+        if self.x_axis == "epochs":
+            return steps / spe
+        size = s.dataset.n / spe if config.algorithm != "minibatch" else config.batch_size
+        epochs, k = np.divmod(steps, spe)
+        return epochs * s.dataset.n + np.minimum(k * size, s.dataset.n)
+
     def _x_values(self, index: np.ndarray, run: int | None = None) -> np.ndarray:
         """x of loss values at (fractional) positions ``index`` of a run (the selected one by
         default): the state *before* step index + 1, in steps, epochs or samples seen."""
@@ -162,8 +178,9 @@ class LossPanel(PanelWidget):
                 continue
             idx, values = env.compute(h.column("full_loss"), h)
             values = finite_or_nan(values)
-            if log:
+            if log:  # a bare PlotCurveItem: the plot's log mode does not apply, so log10 here
                 np.maximum(values, 1e-30, out=values, where=np.isfinite(values))
+                values = np.log10(values)
             curve.setData(self._x_values(idx, i), values)
 
     def _place_cursor(self) -> None:
@@ -186,6 +203,7 @@ class LossPanel(PanelWidget):
         self._place_cursor()
         self.marks.show(s.run_config.changes, s.shown_steps if s.view_step is not None or s.animating else len(h),
                         self._x_values)
+        self.lr_track.draw(s, self._planned_x, self.x_axis)
         if self.errors_box.isChecked():
             self.axis_errors.draw(s, n, self.x_axis, self._x_values)
             self.set_readout(*self.axis_errors.caption(s))
