@@ -221,7 +221,7 @@ def make_help_button(topic: HelpTopic, show: Callable[[str], None], parent: QWid
 
 #: The topics the settings' "Explain:" line links to, as (topic id, link text).
 SETTINGS_TOPICS = (("batches", "batches"), ("learning-rate", "learning rate"), ("optimisers", "optimisers"),
-                   ("conditioning", "conditioning"))
+                   ("steering", "schedules"), ("conditioning", "conditioning"))
 
 
 def add_help_buttons(topics: Sequence[HelpTopic], panels: dict[str, QWidget], settings: QBoxLayout,

@@ -25,7 +25,7 @@ from gdviewer.ui.tour import (
 )
 
 TOPIC_IDS = {"surface", "path", "zigzag", "learning-rate", "data", "loss", "parameters", "optimisers", "batches",
-             "step", "newton", "fan", "valley-axes", "conditioning"}
+             "step", "newton", "fan", "valley-axes", "conditioning", "steering"}
 
 
 def words(markdown: str) -> int:

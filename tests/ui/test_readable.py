@@ -37,7 +37,7 @@ def test_dark_theme_links_and_colour_bar_label_read_at_4_5_to_1(window):
     label = next(w for w in window.findChildren(QLabel) if w.accessibleName() == "Explain the settings")
     background = label.palette().color(QPalette.ColorRole.Window).name()
     colours = re.findall(r"<a [^>]*color: (#[0-9a-fA-F]{6})", label.text())
-    assert len(colours) == 4  # batches, learning rate, optimisers, conditioning
+    assert len(colours) == 5  # batches, learning rate, optimisers, schedules, conditioning
     assert all(contrast(c, background) >= TEXT_CONTRAST for c in colours)
     style = window.surface_panel.style
     bar_label = window.surface_panel.colorbar.getAxis("left")

@@ -257,6 +257,9 @@ class LossPanel(PanelWidget):
             return
         last_batch = float(h.column("loss")[k - 1])
         at = f"step {k:,}: " if k < len(h) else ""
-        self.set_readout(f"{at}loss {number(now)} · batch {number(last_batch)} · least squares {number(best)}",
+        lr = ""
+        if self.lr_track.top > 0:  # the strip is shown: the step's own rate, and the strip's scale
+            lr = f" · lr {number(s.run_config.lr_at(k - 1, s.dataset.n))} (dotted, top: 0 to {self.lr_track.top:.3g})"
+        self.set_readout(f"{at}loss {number(now)} · batch {number(last_batch)} · least squares {number(best)}{lr}",
                          f"{at}full-data loss {number(now, 0)} · the batch loss of step {k:,} "
-                         f"{number(last_batch, 0)} · least-squares minimum {number(best, 0)}")
+                         f"{number(last_batch, 0)} · least-squares minimum {number(best, 0)}{lr}")

@@ -3,7 +3,8 @@ over the whole run, its schedule and the changes made so far, on the loss panel'
 
 It shows only while some run's rate is not constant. Each run's curve is computed once per
 setting (up to TRACK_POINTS steps sampled, ``RunConfig.lr_at``: the rate torch used) and
-redrawn only when the runs, their changes or the axis change.
+redrawn only when the runs, their changes or the axis change. Dotted, so it is not read as a
+loss curve; the loss panel's caption gives the shown step's lr and the strip's scale.
 """
 
 from __future__ import annotations
@@ -51,9 +52,8 @@ class LrTrack:
         self.view.setXLink(main)
         self.view.setZValue(main.zValue() + 5)
         plot_item.scene().addItem(self.view)
-        self.label = pg.TextItem("lr(t)", anchor=(1, 0))
-        self.view.addItem(self.label, ignoreBounds=True)
         self.curves: list[pg.PlotDataItem] = []
+        self.top = 0.0  # the largest lr drawn (the loss panel's caption names the scale)
         self.style = LIGHT_PLOTS
         self._key: tuple | None = None
         main.sigResized.connect(self._place)
@@ -66,7 +66,6 @@ class LrTrack:
 
     def restyle(self, style: PlotStyle) -> None:
         self.style = style
-        self.label.setColor(style.foreground)
         self._key = None
 
     def draw(self, moment: Moment, x_of: Callable[[np.ndarray, int], np.ndarray], x_axis: str) -> None:
@@ -79,6 +78,7 @@ class LrTrack:
         self._key = key
         if not any(steered):
             self.view.hide()
+            self.top = 0.0
             return
         while len(self.curves) < len(moment.runs):
             curve = pg.PlotDataItem(stepMode=None)
@@ -90,13 +90,12 @@ class LrTrack:
                 curve.hide()
                 continue
             steps, lrs = lr_curve(moment, i)
-            width = 2.5 if i == moment.selected else 1.5
-            curve.setPen(self.style.pen(self.style.visible(moment.runs[i].colour), width))
+            width = 2.0 if i == moment.selected else 1.2
+            curve.setPen(self.style.pen(self.style.visible(moment.runs[i].colour), width, style=Qt.PenStyle.DotLine))
             curve.setData(x_of(steps.astype(np.float64), i), lrs)
             curve.show()
             top = max(top, float(lrs.max()))
         self.view.setYRange(0.0, top * 1.08 if top > 0 else 1.0, padding=0)
-        self.label.setText(f"lr(t), 0 to {top:.3g}")
-        self.label.setPos(self.view.viewRange()[0][1], top * 1.08)
+        self.top = top
         self._place()
         self.view.show()
