@@ -150,7 +150,8 @@ def run_fate(run: RunOutcome, surface: LossSurface) -> tuple[str, str]:
     loss = path_losses(run.history, surface)
     end = f"the full-data loss went from {loss[0]:.4g} to {loss[-1]:.4g}"
     if changed >= 3 and changed >= 0.5 * steps:
-        return "oscillates", f"the error along a valley axis changed sign on {changed} of its first {steps} steps; {end}"
+        return "oscillates", (f"the error along a valley axis changed sign on {changed} of its first {steps} "
+                              f"steps; {end}")
     return "converges", f"no zig-zag across the valley; {end}"
 
 
@@ -193,7 +194,7 @@ def _first_to_optimum(question: Question, runs: tuple[RunOutcome, ...], surface:
             t = clock_time(run, k, surface.n, clock)
             times.append((t, run.name))
             parts.append(f"{run.name}: after {t:.4g} {unit} (step {k})")
-    options = tuple((r.name, r.name) for r in runs) + ((NO_RUN, "none of them"),)
+    options = (*((r.name, r.name) for r in runs), (NO_RUN, "none of them"))
     if not times:
         return Truth("first_to_optimum", NO_RUN, "No run got there. " + "; ".join(parts) + ".", options=options)
     best = min(t for t, _ in times)

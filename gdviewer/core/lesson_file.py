@@ -335,7 +335,8 @@ def _question(obj: dict, path: tuple, session: SessionSpec, fail: Any) -> Questi
     allowed = {"kind", "ask", *_NEEDS[kind], *_MAY.get(kind, ())}
     extra = sorted(set(obj) - allowed)
     if extra:
-        raise fail((*path, extra[0]), f"a {kind} question takes no {extra[0]!r} (it takes: {', '.join(sorted(allowed))})")
+        raise fail((*path, extra[0]),
+                   f"a {kind} question takes no {extra[0]!r} (it takes: {', '.join(sorted(allowed))})")
     runs: tuple[RunSpec, ...] = session.all_runs()
     run = obj.get("run", 1)
     if run > len(runs):

@@ -101,7 +101,8 @@ def _build(node: yaml.Node, path: Path, lines: dict[Path, int], constructor: yam
     try:
         value = constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        raise LessonSyntaxError(where, _line(node.start_mark), f"unreadable value {node.value[:40]!r} ({exc})") from None
+        raise LessonSyntaxError(where, _line(node.start_mark),
+                                f"unreadable value {node.value[:40]!r} ({exc})") from None
     if not isinstance(value, str | int | float | bool | type(None)):  # dates, binary: not lesson values
         raise LessonSyntaxError(where, _line(node.start_mark),
                                 f"{node.value[:40]!r} reads as a {type(value).__name__}; put text in quotes")
