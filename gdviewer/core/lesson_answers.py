@@ -133,22 +133,32 @@ def path_losses(history: History, surface: LossSurface) -> np.ndarray:
 
 
 def run_fate(run: RunOutcome, surface: LossSurface) -> tuple[str, str]:
-    """("converges" | "oscillates" | "diverges", why): diverged by the trainer's own test, else
-    oscillating when the error along a valley axis keeps changing sign while it is still large."""
+    """("converges" | "oscillates" | "diverges", why).
+
+    Diverges: the trainer's own test fired, or the error along a valley axis ended larger than it
+    started (a rate just above 2/λmax grows so slowly that the loss may not yet have blown up).
+    Oscillates: the error along a valley axis kept changing sign while it was still large (for
+    batch GD: lr·λmax > 1, the factor 1 − lr·λmax is negative). Else converges."""
     if run.status is RunStatus.DIVERGED:
         return "diverges", run.message
     axes = valley_axes(surface)
     w, b = run.history.path()
+    errors = axes.project(w, b)
+    loss = path_losses(run.history, surface)
+    end = f"the full-data loss went from {loss[0]:.4g} to {loss[-1]:.4g}"
+    size = math.hypot(float(errors[0][0]), float(errors[1][0]))
+    for name, e in zip(("flat", "steep"), errors, strict=True):
+        if abs(e[-1]) > abs(e[0]) and abs(e[-1]) > 1e-3 * size:  # |1 − lr·λ| > 1: slower than the trainer's test
+            return "diverges", (f"the error along the {name} axis of the valley grew from {abs(e[0]):.3g} to "
+                                f"{abs(e[-1]):.3g} in {len(e) - 1} steps; {end}")
     flips = []
-    for e in axes.project(w, b):
+    for e in errors:
         big = np.abs(e) > OSCILLATION_FLOOR * abs(e[0])
         head = e[: int(np.argmin(big)) if not big.all() else len(e)]  # while the error is still large
         signs = np.sign(head)
         changed = int(np.count_nonzero(signs[1:] * signs[:-1] < 0))
         flips.append((changed, max(len(head) - 1, 1)))
     changed, steps = max(flips, key=lambda f: f[0] / f[1])
-    loss = path_losses(run.history, surface)
-    end = f"the full-data loss went from {loss[0]:.4g} to {loss[-1]:.4g}"
     if changed >= 3 and changed >= 0.5 * steps:
         return "oscillates", (f"the error along a valley axis changed sign on {changed} of its first {steps} "
                               f"steps; {end}")
