@@ -185,9 +185,13 @@ def _check_schema(obj: Any, lines: dict, where: str) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
+    found = [best_match([e]) for e in Draft202012Validator(lesson_schema()).iter_errors(obj)]
+    # a misspelt key is both unknown and (the right one) missing: name the misspelling, at its line
+    misspelt = {tuple(e.absolute_path) for e in found if e.validator == "additionalProperties"}
     errors = []
-    for error in Draft202012Validator(lesson_schema()).iter_errors(obj):
-        error = best_match([error])
+    for error in found:
+        if error.validator == "required" and tuple(error.absolute_path) in misspelt:
+            continue
         path, message = _describe(error)
         errors.append((line_of(lines, path), message))
     if errors:
