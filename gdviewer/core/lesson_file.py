@@ -34,6 +34,8 @@ LESSON_LIMIT_BYTES = 1 << 20
 #: Training steps one lesson step may need to compute its answers (all runs together): the
 #: reveal is computed headless before it plays, so it must take well under a second.
 MAX_STEP_WORK = 200_000
+#: A prompt, question or explanation (the schema's limit too): a few screens of Markdown.
+MARKDOWN_CHARS = 20_000
 
 #: Panels a step may show (the window hides the others). "valley" and "fan" are the surface's
 #: overlays (the valley's axes, the gradient fan).
@@ -250,9 +252,11 @@ def _step(obj: dict, path: tuple, presets: Mapping[str, SessionSpec], fail: Any,
     play_obj = obj.get("play", {})
     if "steps" in play_obj and "epochs" in play_obj:
         raise fail((*path, "play", "epochs"), "play takes steps or epochs, not both")
-    play = Play(speed=float(play_obj.get("speed", 20.0)), steps=play_obj.get("steps"), epochs=play_obj.get("epochs"))
-    return Step(title=bounded_name(obj["title"]), setup=setup, prompt=obj["prompt"], question=question,
-                explanation=obj.get("explanation", ""), play=play, line=fail(path, "").line)
+    whole = {k: int(play_obj[k]) for k in ("steps", "epochs") if k in play_obj}  # YAML's 3.0 is the schema's integer
+    play = Play(speed=float(play_obj.get("speed", 20.0)), **whole)
+    return Step(title=bounded_name(obj["title"]), setup=setup, prompt=bounded(obj["prompt"], MARKDOWN_CHARS),
+                question=question, explanation=bounded(obj.get("explanation", ""), MARKDOWN_CHARS), play=play,
+                line=fail(path, "").line)
 
 
 _SESSION_KEYS = ("data", "points", "points_file", "runs", "clock", "x_transform")
@@ -342,11 +346,13 @@ def _question(obj: dict, path: tuple, session: SessionSpec, fail: Any) -> Questi
         raise fail((*path, extra[0]),
                    f"a {kind} question takes no {extra[0]!r} (it takes: {', '.join(sorted(allowed))})")
     runs: tuple[RunSpec, ...] = session.all_runs()
-    run = obj.get("run", 1)
+    run = int(obj.get("run", 1))
     if run > len(runs):
         raise fail((*path, "run"), f"run {run}: this step has {len(runs)} run{'s' if len(runs) > 1 else ''}")
     if kind == "first_to_optimum" and len(runs) < 2:
         raise fail((*path, "kind"), "first_to_optimum needs a step with two or more runs")
+    if kind == "first_to_optimum" and len({r.name for r in runs}) < len(runs):
+        raise fail((*path, "kind"), "first_to_optimum names the runs: give each run of this step its own name")
     tol = obj.get("tolerance", {})
     if kind in CLICK_KINDS and ("absolute" in tol or "relative" in tol):
         raise fail((*path, "tolerance"), "a click is scored with full and partial (fractions of the distance "
@@ -356,6 +362,6 @@ def _question(obj: dict, path: tuple, session: SessionSpec, fail: Any) -> Questi
     tolerance = Tolerance(**{k: float(v) for k, v in tol.items()})
     if tolerance.partial < tolerance.full:
         raise fail((*path, "tolerance"), "partial must be at least full")
-    values = {"run": run, "steps": obj.get("steps", 0), "below": float(obj.get("below", 0.0))}
-    ask = obj.get("ask") or DEFAULT_ASK[kind].format(**values)
+    values = {"run": run, "steps": int(obj.get("steps", 0)), "below": float(obj.get("below", 0.0))}
+    ask = bounded(obj.get("ask") or DEFAULT_ASK[kind].format(**values), MARKDOWN_CHARS)
     return Question(kind=kind, ask=ask, within=float(obj.get("within", 0.001)), tolerance=tolerance, **values)

@@ -15,6 +15,7 @@ expands a few lines into gigabytes when aliases are followed), nesting is limite
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
@@ -103,6 +104,8 @@ def _build(node: yaml.Node, path: Path, lines: dict[Path, int], constructor: yam
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         raise LessonSyntaxError(where, _line(node.start_mark),
                                 f"unreadable value {node.value[:40]!r} ({exc})") from None
+    if isinstance(value, float) and not math.isfinite(value):  # .nan slips past the schema's bounds
+        raise LessonSyntaxError(where, _line(node.start_mark), f"{node.value[:40]!r}: numbers must be finite")
     if not isinstance(value, str | int | float | bool | type(None)):  # dates, binary: not lesson values
         raise LessonSyntaxError(where, _line(node.start_mark),
                                 f"{node.value[:40]!r} reads as a {type(value).__name__}; put text in quotes")

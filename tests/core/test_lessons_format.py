@@ -184,3 +184,24 @@ def test_a_summary_that_is_not_one_is_refused(tmp_path):
     path.write_text(json.dumps({"format": "gdviewer-lesson-summary", "version": 9, "lesson": "x", "steps": []}))
     with pytest.raises(DataError, match="newer"):
         load_summary(path)
+
+
+def test_whole_floats_count_as_whole_numbers_and_nan_is_refused():
+    lesson = load(GOOD.replace("      run: 1\n      steps: 3", "      run: 1.0\n      steps: 3.0"))
+    assert lesson.steps[1].question.run == 1 and type(lesson.steps[1].question.steps) is int
+    error = error_of(GOOD.replace("{speed: 5, epochs: 3}", "{speed: .nan, epochs: 3}"))
+    assert error.line == 15 and "finite" in str(error)
+
+
+def test_a_race_question_needs_distinct_run_names():
+    second = "        - name: slow\n          run: {lr: 0.1}\n"
+    two = GOOD.replace("        - name: slow\n", second + "        - name: slow\n")
+    two = two.replace("kind: position_after\n      run: 1\n      steps: 3", "kind: first_to_optimum")
+    assert "its own name" in str(error_of(two))
+    assert load(two.replace("- name: slow\n          run: {lr: 0.1}", "- name: quick\n          run: {lr: 0.1}"))
+
+
+def test_control_characters_in_texts_are_blanked():
+    text = GOOD.replace("    prompt: |\n      Watch **w** move.\n", '    prompt: "Watch\\a it"\n')  # YAML's \a: BEL
+    prompt = load(text).steps[0].prompt
+    assert prompt == "Watch  it"
