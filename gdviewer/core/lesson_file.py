@@ -13,6 +13,7 @@ after k steps, …) and ``core/lesson_answers.py`` computes the truth from real 
 from __future__ import annotations
 
 import json
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -171,7 +172,7 @@ def lesson_from_text(text: str, presets: Mapping[str, SessionSpec], where: str =
     if not isinstance(obj, dict):
         raise fail((), "a lesson is a mapping with format, version, title and steps")
     if obj.get("format") != FORMAT:
-        raise fail(("format",), f"not a gdviewer lesson: the first key must be 'format: {FORMAT}'")
+        raise fail(("format",), f"not a gdviewer lesson: a lesson starts with 'format: {FORMAT}'")
     version = obj.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise fail(("version",), f"written by a newer gdviewer (lesson version {version}; this one reads up to "
@@ -242,8 +243,8 @@ def _describe(error: Any) -> tuple[tuple, str]:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    """A value for a message, short whatever its size (reprlib cuts long lists and texts)."""
+    return reprlib.repr(value)
 
 
 def _step(obj: dict, path: tuple, presets: Mapping[str, SessionSpec], fail: Any, base: Path) -> Step:
