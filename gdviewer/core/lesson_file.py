@@ -32,9 +32,10 @@ FORMAT = "gdviewer-lesson"
 VERSION = 1
 #: A lesson file is text a person wrote: 1 MB is hundreds of pages.
 LESSON_LIMIT_BYTES = 1 << 20
-#: Training steps one lesson step may need to compute its answers (all runs together): the
-#: reveal is computed headless before it plays, so it must take well under a second.
-MAX_STEP_WORK = 200_000
+#: Training steps one lesson step may need to compute its answers (all runs together). The reveal
+#: trains them headless before it plays: the shipped lessons need at most ~2,000 (a fraction of a
+#: second); at this limit it takes a few seconds on a slow, busy laptop (3,000-8,000 steps a second).
+MAX_STEP_WORK = 20_000
 #: A prompt, question or explanation (the schema's limit too): a few screens of Markdown.
 MARKDOWN_CHARS = 20_000
 

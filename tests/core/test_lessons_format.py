@@ -130,7 +130,7 @@ def test_anchors_aliases_and_bombs_are_refused():
 
 def test_huge_values_are_refused_with_the_line():
     error = error_of(GOOD.replace("run: {lr: 0.02, epochs: 10}", "run: {lr: 0.02, epochs: 1000000}"))
-    assert error.line == 17 and "at most 200,000" in str(error)
+    assert error.line == 17 and "at most 20,000" in str(error)
     error = error_of(GOOD.replace("Watch **w** move.", "x" * 20001))
     assert error.line == 9 and "too long" in str(error)  # the key's line
     many = GOOD.replace("steps:\n", "steps:\n" + "  - {title: t, setup: {}, prompt: p}\n" * 60)
