@@ -12,13 +12,15 @@ import json
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gdviewer.core.atomic_write import write_atomically
 from gdviewer.core.errors import DataError
 from gdviewer.core.input_files import read_limited
-from gdviewer.core.lesson_answers import Truth
 from gdviewer.core.lesson_file import Question
+
+if TYPE_CHECKING:  # the answers train with torch; scoring and summaries need only their values
+    from gdviewer.core.lesson_answers import Truth
 
 SUMMARY_FORMAT = "gdviewer-lesson-summary"
 SUMMARY_VERSION = 1

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +50,13 @@ def test_lesson_check_prints_the_steps_and_fails_with_the_line(tmp_path, capsys)
 def test_lesson_check_usage(argv, capsys):
     assert main(["lesson-check", *argv]) == 2
     assert "usage: gdviewer lesson-check FILE" in capsys.readouterr().err
+
+
+def test_opening_a_lesson_and_scoring_need_no_torch():
+    """The window opens a lesson before torch has loaded; only the reveal trains."""
+    script = ("import sys\nfrom gdviewer.lessons import load_lesson, shipped_lessons\n"
+              "import gdviewer.core.lesson_scoring, gdviewer.core.lesson_authoring\n"
+              "[load_lesson(p) for p in shipped_lessons()]\nprint('torch' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.stdout.strip() == "False"
