@@ -321,7 +321,11 @@ def _own_session(obj: dict, path: tuple, fail: Any, base: Path) -> SessionSpec:
 def _points_file(name: str, path: tuple, fail: Any, base: Path) -> tuple[dict, int]:
     from gdviewer.core.data import load_csv
 
-    target = Path(name) if Path(name).is_absolute() else base / name
+    # a lesson travels as a folder: its data sit beside it, and a shared lesson cannot read
+    # whatever else is on the student's disk (/etc/…, ../../private.csv)
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        raise fail(path, f"points_file must be a file in the lesson's folder (or below it), got {name!r}")
+    target = base / name
     try:
         data = load_csv(target)
     except DataError as exc:

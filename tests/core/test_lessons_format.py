@@ -116,6 +116,8 @@ def test_not_a_lesson():
     assert "not a gdviewer lesson" in str(error_of("format: gdviewer-session\nversion: 2\n"))
     assert "empty" in str(error_of(""))
     assert error_of("- a\n- list\n").line == 1
+    error = error_of("format: gdviewer-lesson\nversion: 1\ntitle: t\nsteps: 3\n")
+    assert error.line == 4 and "steps must be a list" in str(error)
 
 
 def test_anchors_aliases_and_bombs_are_refused():
@@ -166,6 +168,22 @@ def test_points_file_is_read_relative_to_the_lesson_and_a_missing_one_names_the_
     lesson_path.write_text(text.replace("pts.csv", "gone.csv"), encoding="utf-8")
     with pytest.raises(LessonSyntaxError, match=r"line 18: points_file: .*gone\.csv: file not found"):
         load_lesson(lesson_path, load_presets())
+    for outside in ("/etc/hostname", "../pts.csv"):
+        lesson_path.write_text(text.replace("pts.csv", outside), encoding="utf-8")
+        with pytest.raises(LessonSyntaxError, match="line 18: points_file must be a file in the lesson's folder"):
+            load_lesson(lesson_path, load_presets())
+
+
+@pytest.mark.parametrize(("old", "new", "line", "words"), [
+    ("    setup:\n      preset", "    setup: null\n    presetx", 7, "setup must be a mapping"),
+    ("      runs:", "      points: {x: [1, 2, 3], y: [1, 2]}\n      runs:", 17, "same length"),
+    ("      runs:", "      preset: Momentum\n      runs:", 19, "a preset or its own runs"),
+])
+def test_more_structural_errors(old, new, line, words):
+    text = GOOD.replace(old, new, 1)
+    assert text != GOOD
+    error = error_of(text)
+    assert (error.line, words in str(error)) == (line, True), str(error)
 
 
 def test_the_schema_knows_every_setting_the_engine_takes():
