@@ -326,6 +326,8 @@ def _points_file(name: str, path: tuple, fail: Any, base: Path) -> tuple[dict, i
     if Path(name).is_absolute() or ".." in Path(name).parts:
         raise fail(path, f"points_file must be a file in the lesson's folder (or below it), got {name!r}")
     target = base / name
+    if not target.resolve().is_relative_to(base.resolve()):  # a symlink that leads out of the folder
+        raise fail(path, f"points_file must be a file in the lesson's folder (or below it), got {name!r}")
     try:
         data = load_csv(target)
     except DataError as exc:

@@ -168,7 +168,8 @@ def test_points_file_is_read_relative_to_the_lesson_and_a_missing_one_names_the_
     lesson_path.write_text(text.replace("pts.csv", "gone.csv"), encoding="utf-8")
     with pytest.raises(LessonSyntaxError, match=r"line 18: points_file: .*gone\.csv: file not found"):
         load_lesson(lesson_path, load_presets())
-    for outside in ("/etc/hostname", "../pts.csv"):
+    (tmp_path / "link.csv").symlink_to("/etc/hostname")
+    for outside in ("/etc/hostname", "../pts.csv", "link.csv"):
         lesson_path.write_text(text.replace("pts.csv", outside), encoding="utf-8")
         with pytest.raises(LessonSyntaxError, match="line 18: points_file must be a file in the lesson's folder"):
             load_lesson(lesson_path, load_presets())
