@@ -336,6 +336,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "run":
         return run_headless(argv[1:])
+    if argv and argv[0] == "lesson-check":
+        from gdviewer.lesson_check import main as lesson_check
+
+        return lesson_check(argv[1:])
     if argv and argv[0] == "install-desktop":
         from gdviewer.desktop import main as install_desktop
 
