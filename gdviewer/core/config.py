@@ -217,15 +217,6 @@ class RunConfig:
             raise ConfigError("shuffle", f"must be true or false, got {_brief(self.shuffle)}")
         if self.optimizer == "nesterov" and self.momentum <= 0:
             raise ConfigError("momentum", "must be above 0 for Nesterov momentum")
-        self.schedule.validate()
-        self.stop.validate()
-        total = self.total_steps(n_points) if n_points is not None else None
-        steps = [c.validate(total).step for c in self.changes]
-        if steps != sorted(steps):
-            raise ConfigError("changes", "must be in the order of their steps")
-        for change in self.changes:
-            if change.field in USED_BY and self.optimizer not in USED_BY[change.field]:
-                raise ConfigError("changes", f"{OPTIMIZER_LABELS[self.optimizer]} has no {change.field} to change")
         high = n_points if n_points is not None else MAX_POINTS
         if self.algorithm == "minibatch":
             _integer("batch_size", self.batch_size, 1, high)
@@ -241,7 +232,26 @@ class RunConfig:
                                   f"{MAX_TOTAL_STEPS:,} steps, so use at most {MAX_TOTAL_STEPS // per_epoch:,} epochs")
             check_work(n_points, self.epochs)
             check_memory([total], [self.epochs])
+        self._validate_steering(n_points)
         return self
+
+    def _validate_steering(self, n_points: int | None) -> None:
+        """The schedule, the stops and the changes (after the fields they depend on)."""
+        for part, cls in ((self.schedule, Schedule), (self.stop, StopRules)):
+            if not isinstance(part, cls):
+                raise ConfigError(cls.__name__.lower(), f"must be an object, got {_brief(part)}")
+        self.schedule.validate()
+        self.stop.validate()
+        total = self.total_steps(n_points) if n_points is not None else None
+        for change in self.changes:
+            if not isinstance(change, RunChange):
+                raise ConfigError("changes", f"must be a list of changes, got {_brief(change)}")
+        steps = [c.validate(total).step for c in self.changes]
+        if steps != sorted(steps):
+            raise ConfigError("changes", "must be in the order of their steps")
+        for change in self.changes:
+            if change.field in USED_BY and self.optimizer not in USED_BY[change.field]:
+                raise ConfigError("changes", f"{OPTIMIZER_LABELS[self.optimizer]} has no {change.field} to change")
 
     def steps_per_epoch(self, n_points: int) -> int:
         """Batch GD: 1; stochastic: one per sample; mini-batch: ⌈n / batch size⌉ (the one rule,

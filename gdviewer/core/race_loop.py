@@ -36,6 +36,7 @@ class RaceLoop:
         self.paused = paused
         self.speed = max(0.0, float(speed))
         self.budget = 0
+        self.stop_at: int | None = None  # pause once the race has taken this many steps (pause_at)
         self.stop = False
         self._min_emit_interval = 1.0 / MAX_EMIT_RATE
 
@@ -55,6 +56,12 @@ class RaceLoop:
 
     def set_speed(self, steps_per_second: float) -> None:
         self.speed = max(0.0, float(steps_per_second))
+
+    def pause_at(self, steps: int) -> None:
+        """Play on (at the set speed) and pause once the race has taken ``steps`` steps in all
+        (a lesson's reveal plays its runs this far)."""
+        self.stop_at = int(steps)
+        self.set_paused(False)
 
     # --- the loop -------------------------------------------------------------------------
     def run(self) -> None:
@@ -94,6 +101,7 @@ class RaceLoop:
                 last_emit = due  # a steady beat: the chunk's own cost does not stretch the period
                 continue
             race.step()
+            self._check_stop_at()
             now = time.perf_counter()
             if self.speed <= MAX_EMIT_RATE or now - last_emit >= self._min_emit_interval:
                 self.flush()  # slow: every step is a frame
@@ -109,9 +117,13 @@ class RaceLoop:
         clock = time.perf_counter
         while not race.done:
             n = BURST if budget == 0 else min(BURST, budget)
+            if self.stop_at is not None:
+                n = max(1, min(n, self.stop_at - race.steps_done))
             for _ in range(n):
                 if not race.step() and race.done:
                     break
+            if self._check_stop_at():
+                return
             if budget:
                 budget = max(0, budget - n)
                 self.budget = budget
@@ -119,6 +131,13 @@ class RaceLoop:
                     return
             if clock() >= until:
                 return
+
+    def _check_stop_at(self) -> bool:
+        if self.stop_at is not None and self.race.steps_done >= self.stop_at:
+            self.stop_at = None
+            self.paused, self.budget = True, 0
+            return True
+        return False
 
     def flush(self) -> None:
         chunks = self.race.take_chunk()

@@ -99,6 +99,8 @@ class _Child:
                 loop.request_epoch()
             elif kind == "speed":
                 loop.set_speed(message[2])
+            elif kind == "pause_at":
+                loop.pause_at(message[2])
             elif kind == "stop":
                 loop.stop = True
             elif kind == "steer":  # a value changed mid-run: from the next step of run `index`

@@ -153,6 +153,10 @@ def gui_parser() -> argparse.ArgumentParser:
                    help="start the guided tour (at STEP, from 1); it also opens by itself on the first start")
     p.add_argument("--step-panel", action="store_true",
                    help="open the Step panel: the arithmetic of the step shown, worked out on the data")
+    p.add_argument("--lesson", metavar="FILE", default=None,
+                   help="open a lesson (.yaml): predict, then reveal (File → Lessons has the ones that ship)")
+    p.add_argument("--class-mode", action="store_true",
+                   help="with --lesson: the teacher reveals when the room has voted, no scores shown")
     p.add_argument("--help-topic", metavar="TOPIC", default=None,
                    help="open the 'What am I looking at?' panel at TOPIC (e.g. surface, zigzag)")
     p.add_argument("--version", action="version", version=f"gdviewer {__version__}")
@@ -246,6 +250,8 @@ def run_app(argv: Sequence[str]) -> int:
     if args.step_panel:
         window.docks["step"].show()
         window.docks["step"].raise_()
+    if args.lesson:
+        window.lesson.open(args.lesson, "class" if args.class_mode else "self-study")
     if args.presentation:
         window.view_options.set_presentation(True)
         if args.size:  # (a desktop without a window manager does not make it full screen)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from gdviewer.core.config import RunConfig
+from gdviewer.core.run_status import FINAL_STATES
 from gdviewer.core.steering import STEERABLE, USED_BY, RunChange
 from gdviewer.ui.training_thread import TrainingThread
 
@@ -29,6 +30,9 @@ class LiveChanges(QObject):
         self.training = training
         training.steered.connect(self._on_steered)
         training.steer_refused.connect(lambda _index, why: self.told.emit(f"Not changed: {why}"))
+        self._pause_at: int | None = None
+        session.history_grew.connect(self._follow_pause)
+        session.run_reset.connect(lambda: setattr(self, "_pause_at", None))
 
     def shown_config(self) -> RunConfig:
         """The selected run's settings as the controls show them: while it trains, with its
@@ -52,6 +56,22 @@ class LiveChanges(QObject):
         for name in sorted(changed):
             self.training.steer(s.selected, name, float(getattr(config, name)))
         return True
+
+    def play_until(self, steps: int) -> None:
+        """Play at the session's speed until the race has taken ``steps`` steps in all, then
+        pause there (a lesson's reveal); the child stops exactly, the session follows."""
+        s = self.session
+        if s.state in FINAL_STATES:
+            s.reset()
+        s.play()
+        self.training.pause_at(steps)
+        self._pause_at = steps
+
+    def _follow_pause(self) -> None:
+        s = self.session
+        if self._pause_at is not None and sum(len(r.history) for r in s.runs) >= self._pause_at:
+            self._pause_at = None
+            s.pause()
 
     def _on_steered(self, index: int, change: RunChange) -> None:
         s = self.session

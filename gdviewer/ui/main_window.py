@@ -55,6 +55,8 @@ from gdviewer.ui.files import RecentFiles
 from gdviewer.ui.frame import Frame, Panels, StatusLine
 from gdviewer.ui.help_panel import HELP_PANEL_TITLE, HelpPanel, add_help_buttons
 from gdviewer.ui.icons import icon
+from gdviewer.ui.lesson_mode import LessonMode, LessonParts
+from gdviewer.ui.lesson_panel import LessonPanel
 from gdviewer.ui.menus import MenuParts, build_menus
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
@@ -105,6 +107,26 @@ class MainWindow(QMainWindow):
                                  self.questions, self.undo_stack, RecentFiles(settings))
         self.editor = PointEditor(s, self.data_panel, self.undo_stack,
                                   self.document.may_interrupt, self.status.say, self.show_error)
+        self.lesson_panel = LessonPanel()
+        lesson_scroll = QScrollArea()  # (in large text a step is taller than a projector's column: it scrolls)
+        lesson_scroll.setWidget(self.lesson_panel)
+        lesson_scroll.setWidgetResizable(True)
+        lesson_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        lesson_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lesson_dock = self._dock("lesson", "Lesson", lesson_scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.docks["controls"], self.lesson_dock)  # the settings' height, a tab of its own
+        self.lesson_dock.hide()  # opened by a lesson (File → Open lesson, gdviewer --lesson)
+        self.view_options.tall_docks.append(self.lesson_dock)
+        self.lesson_dock.visibilityChanged.connect(  # on a projector: a tab beside the data panel
+            lambda shown: QTimer.singleShot(0, self.view_options, lambda: self.view_options.place_beside_data(
+                self.lesson_dock)) if shown else None)
+        self.lesson = LessonMode(LessonParts(
+            s, self.document, self.docks, self.surface_panel,
+            {"run_settings": [self.run_controls, self.schedule_controls], "data_settings": [self.data_controls],
+             "run_list": [self.run_list], "transform": [self.conditioning], "points": [self.data_panel.edit_box],
+             "timeline": [self.timeline], "start_point": []},
+            self.questions, self.status.say, self.show_error),
+            self.lesson_dock, self.lesson_panel, self)
         self.transform_editing = TransformEditing(s, self.conditioning, self.document.state,
                                                   self.document.record_replacement, self.status.say, self.show_error)
         self.exports = Exports(Stage(s, self.redraw, self, self.surface_panel,
@@ -257,7 +279,7 @@ class MainWindow(QMainWindow):
 
     def _make_menus_and_toolbar(self) -> None:
         menus = build_menus(self, self.commands, MenuParts(self.document, self.exports, self.docks, self.view_options,
-                                                           self.playback, self.preset_box))
+                                                           self.playback, self.preset_box, self.lesson))
         self.recent_menu, self.preset_actions = menus.recent, menus.presets
 
     def refresh_icons(self) -> None:
@@ -388,6 +410,8 @@ class MainWindow(QMainWindow):
     def choose_start_point(self, w: float, b: float) -> None:
         """A click on the surface: start there (asks first if a run is under way; a finished
         race is one Ctrl+Z away, or asked about if it is too large to keep)."""
+        if self.lesson.take_click(w, b) or self.lesson.blocks("start_point"):
+            return  # a lesson's prediction, or a step that keeps its start point
         if not self.document.may_interrupt("Choosing a new start point"):
             return
         before = RaceSnapshot.take(self.session)
@@ -450,6 +474,7 @@ class MainWindow(QMainWindow):
             dialog.task.stop()  # a sweep still computing is cancelled, its thread waited for
         self.autosave.close()
         self.document.loader.cancel()
+        self.lesson.close()  # a step's answer still being worked out: stopped, its thread waited for
         self.session.shutdown()
         self.window_settings.save()
         event.accept()

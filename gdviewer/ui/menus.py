@@ -14,12 +14,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
 
+from gdviewer.lessons import shipped_lessons
 from gdviewer.presets import load_presets
 
 if TYPE_CHECKING:
     from gdviewer.ui.actions import ActionTable
     from gdviewer.ui.document import Document
     from gdviewer.ui.exports import Exports
+    from gdviewer.ui.lesson_mode import LessonMode
     from gdviewer.ui.view_options import ViewOptions
 
 #: The panels File → Export offers, as (key, title).
@@ -36,6 +38,7 @@ class MenuParts:
     view_options: ViewOptions  # View: theme, zoom, presentation
     playback: QWidget  # the toolbar's controls
     preset_box: QComboBox
+    lessons: LessonMode  # File → Open lesson, and the lessons that ship
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,12 @@ def build_menus(window: QMainWindow, c: ActionTable, parts: MenuParts) -> Menus:
     recent.aboutToShow.connect(lambda: parts.document.fill_recent_menu(recent))
     file_menu.addAction(c.save)
     file_menu.addAction(c.save_as)
+    file_menu.addSeparator()
+    file_menu.addAction("Open &lesson…").triggered.connect(lambda _c=False: parts.lessons.open_dialog())
+    shipped = file_menu.addMenu("Lessons")
+    for path in shipped_lessons():
+        title = path.stem.split("-", 1)[-1].replace("-", " ").capitalize()
+        shipped.addAction(title).triggered.connect(lambda _c=False, p=path: parts.lessons.open(p))
     file_menu.addSeparator()
     export_menu = file_menu.addMenu("&Export")
     for key, title in EXPORTED_PANELS:

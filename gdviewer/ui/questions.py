@@ -55,6 +55,12 @@ class Questions:
                                               "Sessions and data (*.json *.csv *.txt *.tsv);;All files (*)")
         return path
 
+    def ask_lesson_path(self) -> str:
+        """A lesson file to open ("" when cancelled)."""
+        path, _ = QFileDialog.getOpenFileName(self.parent, "Open lesson", "", "gdviewer lessons (*.yaml *.yml);;"
+                                              "All files (*)")
+        return path
+
     def ask_save_path(self, title: str, proposed: str) -> str:
         """Where to save a session ("" when cancelled)."""
         path, _ = QFileDialog.getSaveFileName(self.parent, title, proposed, "gdviewer session (*.json)")

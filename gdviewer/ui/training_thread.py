@@ -138,6 +138,12 @@ class TrainingThread(QObject):
             self.waiting = False
             self._send("epoch", self._generation)
 
+    def pause_at(self, steps: int) -> None:
+        """Play at the set speed and pause once the race has taken ``steps`` steps in all."""
+        if self._active:
+            self.waiting = False
+            self._send("pause_at", self._generation, int(steps))
+
     def steer(self, index: int, field: str, value: float) -> None:
         """Set ``field`` of run ``index`` from its next step on (the child answers ``steered``)."""
         if self._active:

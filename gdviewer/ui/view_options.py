@@ -46,6 +46,8 @@ class ViewOptions(QObject):
         super().__init__(window)
         self.window = window
         self.panels = panels
+        #: docks that, like the Step panel, go beside the data panel in presentation mode (a lesson)
+        self.tall_docks: list[QDockWidget] = []
         self.docks = docks
         self.styled_plots = styled_plots
         self.appearance = Appearance()
@@ -165,11 +167,14 @@ class ViewOptions(QObject):
             QTimer.singleShot(0, self, self._place_step_dock)
 
     def _place_step_dock(self) -> None:
-        """In presentation mode the Step dock, when open, is a tab beside the data panel, with
-        most of the column's height: the left side has no room for its table in large text at
-        1024 × 768 (the window would be wider than the screen). Leaving presentation mode puts
-        it back where it was."""
-        dock = self.docks.get("step")
+        for dock in (self.docks.get("step"), *self.tall_docks):
+            self.place_beside_data(dock)
+
+    def place_beside_data(self, dock) -> None:
+        """In presentation mode a tall dock (the Step panel, a lesson), when open, is a tab beside
+        the data panel, with most of the column's height: the left side has no room for it in
+        large text at 1024 × 768 (the window would be wider than the screen). Leaving
+        presentation mode puts it back where it was."""
         right = Qt.DockWidgetArea.RightDockWidgetArea
         if not (self.presenting and dock is not None and dock.isVisible() and not dock.isFloating()):
             return

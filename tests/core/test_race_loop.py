@@ -4,6 +4,7 @@ and step budgets exact, a stop ends the race as STOPPED."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from gdviewer.core.config import DataConfig, RunConfig
 from gdviewer.core.data import synthetic
@@ -45,3 +46,26 @@ def test_a_paused_loop_takes_exactly_its_budget_then_waits_and_stops_on_request(
     assert idle == [0, 5, 100], "idle once per wait, after every step taken was sent"
     assert steps_of(sent) == list(range(1, 101)), "5 steps, then the rest of epoch 1"
     assert loop.race.trainers[0].status is RunStatus.STOPPED
+
+
+def paused_at(speed: float) -> tuple[list[int], list[int]]:
+    """Where a loop told to pause at 37, then at 120 steps, waited; and every step it sent."""
+    sent: list = []
+    idle: list[int] = []
+    script = [lambda: loop.pause_at(37), lambda: loop.pause_at(120), lambda: setattr(loop, "stop", True)]
+
+    def poll(timeout: float) -> None:
+        if timeout > 0 and script and loop.paused:  # waiting (not between two paced steps)
+            script.pop(0)()
+
+    loop = RaceLoop(Race([Trainer(DATA, SGD)]), sent.append, poll, paused=True, speed=speed,
+                    idle=lambda: idle.append(len(steps_of(sent))))
+    loop.run()
+    return idle, steps_of(sent)
+
+
+@pytest.mark.parametrize("speed", [0.0, 400.0])
+def test_pause_at_plays_on_and_waits_exactly_there_at_speed_and_at_full_speed(speed):
+    idle, steps = paused_at(speed)
+    assert idle[:3] == [0, 37, 120], idle
+    assert steps == list(range(1, 121))

@@ -1,0 +1,111 @@
+"""Issue 18 in the window: a shipped lesson played end to end — each step sets its runs up,
+asks, reveals (scored against the runs' real outcome, worked out off the GUI thread), plays
+and explains; class mode reveals without scores; a click on the surface is a prediction; the
+answers are saved to hand in; a broken lesson changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from gdviewer.core.lesson_scoring import load_summary
+from gdviewer.lessons import shipped_lessons
+
+
+def wait_computed(qtbot, window) -> None:
+    qtbot.waitUntil(lambda: window.lesson.reveal_data is not None, timeout=30000)
+
+
+def wrong_answer(question, truth):
+    kind = question.answer_type
+    if kind == "choice":
+        return next(key for key, _words in truth.options if key not in str(truth.value).split("|"))
+    if kind == "click":
+        w, b = truth.value
+        return (w + 50 * truth.scale, b + 50 * truth.scale)
+    return (truth.value or 1.0) * 10 + 100
+
+
+def give(window, answer) -> None:
+    panel = window.lesson_panel
+    q = panel.question
+    if q.answer_type == "choice":
+        button = next(b for b in panel.group.buttons() if b.property("key") == answer)
+        button.setChecked(True)
+    elif q.answer_type == "click":
+        window.choose_start_point(*answer)  # a click on the surface
+    else:
+        panel.number.setText(repr(float(answer)))
+        panel._changed()
+
+
+@pytest.mark.parametrize("path", shipped_lessons(), ids=lambda p: p.stem)
+def test_each_shipped_lesson_plays_end_to_end_answering_right_and_wrong(qtbot, window, tmp_path, path):
+    s, panel, lesson = window.session, window.lesson_panel, window.lesson
+    assert lesson.open(path)
+    steps = lesson.progress.lesson.steps
+    expected_points = 0.0
+    for index, step in enumerate(steps):
+        assert lesson.progress.index == index
+        runs = step.setup.session.all_runs()
+        assert [r.name for r in s.runs] == [r.name or f"Run {i + 1}" for i, r in enumerate(runs)]
+        wait_computed(qtbot, window)
+        truth = lesson.reveal_data.truth
+        if step.question is not None:
+            assert not panel.reveal_button.isEnabled()  # self-study: predict first
+            right = index % 2 == 0 and truth.value is not None
+            answer = (tuple(truth.value) if isinstance(truth.value, tuple) else
+                      str(truth.value).split("|")[0] if step.question.answer_type == "choice" else truth.value) \
+                if right else wrong_answer(step.question, truth)
+            give(window, answer)
+            assert panel.reveal_button.isEnabled()
+            start = (s.run_config.init_w, s.run_config.init_b)
+            panel.reveal_button.click()
+            assert (s.run_config.init_w, s.run_config.init_b) == start  # a click predicted, it moved nothing
+            text = panel.result.text()
+            assert ("✓ Right" in text) if right else ("✗" in text or "≈" in text), (index, text)
+            expected_points += 1.0 if right else 0.0
+        else:
+            panel.reveal_button.click()
+        qtbot.waitUntil(lambda: s.steps_done > 0, timeout=30000)  # the reveal plays the runs
+        panel.next_button.click()
+    assert "The end:" in panel.result.text()
+    got, asked = lesson.progress.summary().total
+    assert asked == sum(1 for st in steps if st.question is not None)
+    assert got >= expected_points  # (a wrong number may still be close: half marks)
+    target = tmp_path / "answers.json"
+    window.questions.ask_save_path = lambda _title, _proposed: str(target)
+    panel.summary_button.click()
+    assert load_summary(target).total == (got, asked)
+
+
+def test_class_mode_reveals_without_a_vote_or_a_score(qtbot, window):
+    panel, lesson = window.lesson_panel, window.lesson
+    assert lesson.open(shipped_lessons()[1], "class")
+    while lesson.progress.step.question is None:
+        lesson.forward()
+    wait_computed(qtbot, window)
+    assert panel.reveal_button.isEnabled() and not panel.summary_button.isVisible()
+    panel.reveal_button.click()
+    assert "What happened:" in panel.result.text() and "✓" not in panel.result.text()
+
+
+def test_a_broken_lesson_says_where_and_changes_nothing(qtbot, window, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: gdviewer-lesson\nversion: 1\ntitle: x\nsteps:\n  - title: 3\n    prompt: [\n")
+    shown = []
+    window.lesson.parts = window.lesson.parts.__class__(**{**window.lesson.parts.__dict__, "show_error": shown.append})
+    runs_before = [r.config for r in window.session.runs]
+    assert not window.lesson.open(bad)
+    assert shown and "line" in shown[0]
+    assert [r.config for r in window.session.runs] == runs_before and not window.lesson_dock.isVisible()
+
+
+def test_the_lesson_stays_in_presentation_mode_and_locks_what_it_says(qtbot, window):
+    lesson = window.lesson
+    assert lesson.open(shipped_lessons()[0])
+    window.view_options.set_presentation(True)
+    assert window.lesson_dock.isVisible()
+    locked = lesson.progress.step.setup.lock
+    assert ("run_settings" in locked) == (not window.run_controls.isEnabled())
+    window.lesson_dock.close()  # closing the lesson gives the controls back
+    assert window.run_controls.isEnabled()
