@@ -210,6 +210,33 @@ class LessonMode(QObject):
         self.panel.show_result(f"<b>The end: {got:g} of {asked} points.</b><ul>{rows}</ul>"
                                "Save your answers to hand them in (Save answers…).")
 
+    def save_as_step(self) -> None:
+        """File → Save as lesson step: the window's setup (data, runs, transform, the panels shown)
+        added as the last step of a lesson file, with a prompt to write; checked by the real
+        loader before anything is written (core/lesson_authoring.py)."""
+        from gdviewer.core.lesson_authoring import save_lesson_step as write_step
+        from gdviewer.core.lesson_authoring import step_dict
+        from gdviewer.presets import load_presets
+
+        path = self.parts.questions.ask_lesson_step_path()
+        if not path:
+            return
+        spec = self.parts.document.current_spec()
+        docks = self.parts.docks
+        shown = ["surface", *(key for key, name in SHOWN_DOCKS.items() if docks[name].isVisible())]
+        if self.parts.surface_panel.axes_box.isChecked():
+            shown.append("valley")
+        if self.parts.surface_panel.fan.checkbox.isChecked():
+            shown.append("fan")
+        title = spec.name or " vs ".join(r.name for r in spec.all_runs()[:3] if r.name) or "A new step"
+        try:
+            write_step(path, step_dict(spec, title, show=shown), load_presets(), title="New lesson")
+        except (DataError, OSError) as exc:
+            self.parts.show_error(f"The step could not be added: {exc}")
+            return
+        self.parts.say(f"Added “{title}” as the last step of {Path(path).name}: write its prompt and question "
+                       "there (see README, Lessons)", 8000)
+
     def save_answers(self) -> None:
         if self.progress is None:
             return

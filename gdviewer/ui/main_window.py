@@ -114,12 +114,21 @@ class MainWindow(QMainWindow):
         lesson_scroll.setFrameShape(QFrame.Shape.NoFrame)
         lesson_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.lesson_dock = self._dock("lesson", "Lesson", lesson_scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.tabifyDockWidget(self.docks["controls"], self.lesson_dock)  # the settings' height, a tab of its own
         self.lesson_dock.hide()  # opened by a lesson (File → Open lesson, gdviewer --lesson)
         self.view_options.tall_docks.append(self.lesson_dock)
-        self.lesson_dock.visibilityChanged.connect(  # on a projector: a tab beside the data panel
-            lambda shown: QTimer.singleShot(0, self.view_options, lambda: self.view_options.place_beside_data(
-                self.lesson_dock)) if shown else None)
+
+        def place_lesson(shown: bool) -> None:
+            """A tab beside the data panel, in front (made when a lesson first opens, so the window
+            without one is laid out as before; on a projector with most of the column's height)."""
+            if shown and not self.lesson_dock.property("placed"):
+                self.lesson_dock.setProperty("placed", True)
+                QTimer.singleShot(0, self, lambda: (self.tabifyDockWidget(self.docks["data"], self.lesson_dock),
+                                                    self.lesson_dock.raise_()))
+            if shown:
+                QTimer.singleShot(0, self.view_options,
+                                  lambda: self.view_options.place_beside_data(self.lesson_dock))
+
+        self.lesson_dock.visibilityChanged.connect(place_lesson)
         self.lesson = LessonMode(LessonParts(
             s, self.document, self.docks, self.surface_panel,
             {"run_settings": [self.run_controls, self.schedule_controls], "data_settings": [self.data_controls],

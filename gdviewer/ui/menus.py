@@ -59,6 +59,7 @@ def build_menus(window: QMainWindow, c: ActionTable, parts: MenuParts) -> Menus:
     file_menu.addAction(c.save_as)
     file_menu.addSeparator()
     file_menu.addAction("Open &lesson…").triggered.connect(lambda _c=False: parts.lessons.open_dialog())
+    file_menu.addAction("Save as lesson step…").triggered.connect(lambda _c=False: parts.lessons.save_as_step())
     shipped = file_menu.addMenu("Lessons")
     for path in shipped_lessons():
         title = path.stem.split("-", 1)[-1].replace("-", " ").capitalize()

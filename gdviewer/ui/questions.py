@@ -61,6 +61,14 @@ class Questions:
                                               "All files (*)")
         return path
 
+    def ask_lesson_step_path(self) -> str:
+        """The lesson a captured step is added to: an existing one (added at its end, never
+        replaced) or a new file ("" when cancelled)."""
+        path, _ = QFileDialog.getSaveFileName(self.parent, "Add this setup to a lesson", "lesson.yaml",
+                                              "gdviewer lessons (*.yaml *.yml)",
+                                              options=QFileDialog.Option.DontConfirmOverwrite)
+        return path
+
     def ask_save_path(self, title: str, proposed: str) -> str:
         """Where to save a session ("" when cancelled)."""
         path, _ = QFileDialog.getSaveFileName(self.parent, title, proposed, "gdviewer session (*.json)")

@@ -109,3 +109,19 @@ def test_the_lesson_stays_in_presentation_mode_and_locks_what_it_says(qtbot, win
     assert ("run_settings" in locked) == (not window.run_controls.isEnabled())
     window.lesson_dock.close()  # closing the lesson gives the controls back
     assert window.run_controls.isEnabled()
+
+
+def test_save_as_lesson_step_adds_the_windows_setup_to_a_lesson_that_then_opens(qtbot, window, tmp_path):
+    from gdviewer.lessons import load_lesson
+
+    window.document.apply_preset("Optimisers race")
+    target = tmp_path / "mine.yaml"
+    window.questions.ask_lesson_step_path = lambda: str(target)
+    window.lesson.save_as_step()
+    window.lesson.save_as_step()  # a second time: added at the end, the first kept
+    lesson = load_lesson(target)
+    assert len(lesson.steps) == 2
+    runs = lesson.steps[0].setup.session.all_runs()
+    assert [r.config for r in runs] == [r.config for r in window.session.runs]
+    assert window.lesson.open(target)
+    assert [r.config for r in window.session.runs] == [r.config for r in runs]
