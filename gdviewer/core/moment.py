@@ -60,7 +60,7 @@ class Moment:
     raw_dataset: Dataset | None = None
     transform: XTransform = RAW
     #: the shown step's batch, once worked out (the surface's fan and the data panel both ask)
-    _batch: list[np.ndarray] = field(default_factory=list, init=False, repr=False, compare=False)
+    _batch: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def surface(self) -> LossSurface:
@@ -157,12 +157,13 @@ class Moment:
         """Sample indices of the step shown (empty at step 0). Worked out once per moment: a
         shuffled past step draws its epoch's permutations again (and the panels of one frame
         share one moment)."""
-        if not self._batch:
-            k = self.shown_steps
-            live = k and k == len(self.history)
-            self._batch.append(self.current_batch if live else replay.batch_of_step(self.run_config,
-                                                                                    self.dataset.n, k))
-        return self._batch[0]
+        k = self.shown_steps
+        live = bool(k) and k == len(self.history)
+        key = (k, len(self.history), id(self.run.current_batch), self.selected)  # (the histories grow under a moment)
+        if not self._batch or self._batch[0] != key:
+            self._batch[:] = [key, self.current_batch if live else replay.batch_of_step(self.run_config,
+                                                                                        self.dataset.n, k)]
+        return self._batch[1]
 
     def stable_lr(self, config: RunConfig | None = None) -> float | None:
         """The largest stable learning rate for ``config`` (the selected run's) on this data."""

@@ -202,13 +202,13 @@ class LessonMode(QObject):
         if p is None:
             return
         if p.mode == "class":
-            self.panel.show_result("<b>The end of the lesson.</b>")
+            self.panel.show_end("<b>The end of the lesson.</b>")
             return
         summary = p.summary()
         got, asked = summary.total
         rows = "".join(f"<li>{html.escape(e.title)}: {e.verdict}</li>" for e in summary.entries)
-        self.panel.show_result(f"<b>The end: {got:g} of {asked} points.</b><ul>{rows}</ul>"
-                               "Save your answers to hand them in (Save answers…).")
+        self.panel.show_end(f"<b>The end: {got:g} of {asked} points.</b><ul>{rows}</ul>"
+                            "Save your answers to hand them in (Save answers…).")
 
     def save_as_step(self) -> None:
         """File → Save as lesson step: the window's setup (data, runs, transform, the panels shown)

@@ -183,6 +183,13 @@ class LessonPanel(QWidget):
         self.reveal_button.setEnabled(not self.revealed and not waiting)
         self.reveal_button.setToolTip("Give your prediction first" if waiting else "Play the runs and check")
 
+    def show_end(self, text: str) -> None:
+        """The lesson's end (rich text) where the prompt was: at the top, seen without scrolling."""
+        self.revealed = True
+        self.text.setHtml(text)
+        self.result.clear()
+        self._changed()
+
     def show_result(self, text: str, explanation: str = "") -> None:
         """The check (rich text) under the question; the explanation (Markdown) after the prompt."""
         self.revealed = True
