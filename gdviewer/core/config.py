@@ -15,7 +15,17 @@ from typing import Any
 from gdviewer.core.batching import steps_per_epoch
 from gdviewer.core.budget import check_memory, check_work
 from gdviewer.core.errors import ConfigError
-from gdviewer.core.steering import CONSTANT, NO_STOPS, USED_BY, RunChange, Schedule, StopRules, as_dicts, from_dicts
+from gdviewer.core.steering import (
+    CONSTANT,
+    NO_STOPS,
+    USED_BY,
+    RunChange,
+    Schedule,
+    StopRules,
+    as_dicts,
+    from_dicts,
+    whole_floats_to_int,
+)
 
 ALGORITHMS: tuple[str, ...] = ("batch", "stochastic", "minibatch")
 OPTIMIZERS: tuple[str, ...] = (
@@ -79,14 +89,6 @@ def _integer(field: str, value: Any, low: int, high: int) -> int:
     return value
 
 
-def _whole_floats_to_int(config: Any, names: tuple[str, ...]) -> None:
-    """Store a whole float given for a count (20.0) as an int: validate() accepts it, torch needs int."""
-    for name in names:
-        value = getattr(config, name)
-        if isinstance(value, float) and value.is_integer():
-            object.__setattr__(config, name, int(value))
-
-
 def _in_range(field: str, value: Any, low: float, high: float, *, low_open: bool = False,
               high_open: bool = False) -> float:
     v = _finite(field, value)
@@ -119,7 +121,7 @@ class DataConfig:
     seed: int = 42
 
     def __post_init__(self) -> None:
-        _whole_floats_to_int(self, ("n_points", "seed"))
+        whole_floats_to_int(self, ("n_points", "seed"))
 
     def validate(self) -> DataConfig:
         """Return self if every field is valid, else raise :class:`ConfigError`."""
@@ -190,7 +192,7 @@ class RunConfig:
     stop: StopRules = NO_STOPS
 
     def __post_init__(self) -> None:
-        _whole_floats_to_int(self, ("batch_size", "epochs", "shuffle_seed"))
+        whole_floats_to_int(self, ("batch_size", "epochs", "shuffle_seed"))
         if not (isinstance(self.schedule, Schedule) and isinstance(self.changes, tuple)
                 and isinstance(self.stop, StopRules)):
             parts = from_dicts(self.schedule, self.changes, self.stop)

@@ -44,6 +44,15 @@ def _number(field: str, value: Any, low: float, high: float, *, low_open: bool =
     return value
 
 
+def whole_floats_to_int(config: Any, names: tuple[str, ...]) -> None:
+    """Store a whole float given for a count (20.0) as an int: validate() accepts it, torch needs
+    int (a JSON file or a form may write 20.0). The settings dataclasses all use it."""
+    for name in names:
+        value = getattr(config, name)
+        if isinstance(value, float) and value.is_integer():
+            object.__setattr__(config, name, int(value))
+
+
 def _whole(field: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -68,10 +77,7 @@ class Schedule:
     start: float = 0.1
 
     def __post_init__(self) -> None:
-        for name in ("every", "warmup"):
-            value = getattr(self, name)
-            if isinstance(value, float) and value.is_integer():
-                object.__setattr__(self, name, int(value))
+        whole_floats_to_int(self, ("every", "warmup"))
 
     def validate(self) -> Schedule:
         if self.kind not in SCHEDULES:
@@ -167,10 +173,7 @@ class StopRules:
     max_steps: int | None = None
 
     def __post_init__(self) -> None:
-        for name in ("window", "max_steps"):
-            value = getattr(self, name)
-            if isinstance(value, float) and value.is_integer():
-                object.__setattr__(self, name, int(value))
+        whole_floats_to_int(self, ("window", "max_steps"))
 
     def validate(self) -> StopRules:
         if self.grad_norm is not None:
