@@ -89,6 +89,7 @@ def _run_parser() -> argparse.ArgumentParser:
                     help="stop once the loss changed less than DELTA over --stop-window steps")
     st.add_argument("--stop-window", type=int, default=100, metavar="N", help="(default %(default)s)")
     st.add_argument("--max-steps", type=int, metavar="N", help="stop after N steps at most")
+    st.add_argument("--max-samples", type=int, metavar="N", help="stop once N samples were seen (gradient evaluations)")
     c = p.add_argument_group("conditioning (train on x′ = (x − c)/s; the answer is printed on raw x too)")
     which = c.add_mutually_exclusive_group()
     which.add_argument("--center", action="store_true", help="x′ = x − mean(x): the valley's tilt goes")
@@ -183,9 +184,9 @@ def _steering(args: argparse.Namespace, given: dict[str, object] | None = None) 
     changes = [RunChange.parse(text, field) for field in STEERABLE for text in getattr(args, f"{field}_change")]
     if given is None or changes:
         out["changes"] = tuple(sorted(changes, key=lambda c: c.step))
-    if given is None or any(k.startswith("stop") or k == "max_steps" for k in given):
+    if given is None or any(k.startswith("stop") or k in ("max_steps", "max_samples") for k in given):
         out["stop"] = StopRules(args.stop_grad_norm, args.stop_plateau, args.stop_window, args.stop_target,
-                                args.max_steps)
+                                args.max_steps, args.max_samples)
     return out
 
 

@@ -164,7 +164,7 @@ def _steering_setup(run: RunConfig, has_optimizer: bool) -> list[str]:
                 "from collections import deque",
                 "Xd, Yd = X.double().view(-1), Y.double().view(-1)",
                 f"recent = deque([criterion(forward(X), Y).item()], maxlen={st.window + 1})", "", "",
-                "def stop_reason(step):",
+                "def stop_reason(step, samples):",
                 "    with torch.no_grad():",
                 "        r = w.double() * Xd + b.double() - Yd",
                 "        loss, gw, gb = (r * r).mean().item(), 2 * (r * Xd).mean().item(), 2 * r.mean().item()",
@@ -172,7 +172,8 @@ def _steering_setup(run: RunConfig, has_optimizer: bool) -> list[str]:
         checks = [(st.target, "loss <= {!r}", "target loss reached"),
                   (st.grad_norm, "math.hypot(gw, gb) < {!r}", "gradient norm below epsilon"),
                   (st.plateau, "len(recent) == recent.maxlen and abs(recent[0] - loss) < {!r}", "plateau"),
-                  (st.max_steps, "step >= {!r}", "step budget used")]
+                  (st.max_steps, "step >= {!r}", "step budget used"),
+                  (st.max_samples, "samples >= {!r}", "sample budget used")]
         for value, condition, why in checks:
             if value is not None:
                 out += [f"    if {condition.format(value)}:", f"        return {why!r}"]
@@ -229,7 +230,7 @@ def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Data
     out += [
         *setup,
         "",
-        *(["step = 0"] if setup else []),
+        *(["step = 0", "samples = 0"] if setup else []),
         "for epoch in range(epochs):",
         "    order = " + ("torch.randperm(len(X), generator=order_generator)" if shuffle else "torch.arange(len(X))"),
         "    for start in range(0, len(X), batch_size):",
@@ -260,9 +261,9 @@ def pytorch_script(run: RunConfig, data: DataConfig | None = None, dataset: Data
     if steered and optimizer is not None:
         out.append("        scheduler.step()")
     if setup:
-        out.append("        step += 1")
+        out += ["        step += 1", "        samples += len(batch)"]
     if run.stop.any:
-        out += ["        why = stop_reason(step)",
+        out += ["        why = stop_reason(step, samples)",
                 "        if why:",
                 "            break",
                 "    else:",

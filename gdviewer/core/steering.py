@@ -164,16 +164,18 @@ class RunChange:
 
 @dataclass(frozen=True)
 class StopRules:
-    """Early stops (None: not used); ``epochs`` stays the run's budget, ``max_steps`` cuts it."""
+    """Early stops (None: not used); ``epochs`` stays the run's budget, ``max_steps`` and
+    ``max_samples`` (samples seen: the fair budget when runs of different batch sizes race) cut it."""
 
     grad_norm: float | None = None
     plateau: float | None = None
     window: int = 100
     target: float | None = None
     max_steps: int | None = None
+    max_samples: int | None = None
 
     def __post_init__(self) -> None:
-        whole_floats_to_int(self, ("window", "max_steps"))
+        whole_floats_to_int(self, ("window", "max_steps", "max_samples"))
 
     def validate(self) -> StopRules:
         if self.grad_norm is not None:
@@ -185,13 +187,16 @@ class StopRules:
             _number("stop target", self.target, 0.0, 1e300)
         if self.max_steps is not None:
             _whole("stop max_steps", self.max_steps, 1, MAX_SCHEDULE_STEPS)
+        if self.max_samples is not None:
+            _whole("stop max_samples", self.max_samples, 1, 10**15)
         return self
 
     @property
     def any(self) -> bool:
         return self != StopRules()
 
-    def reason(self, steps: int, loss: float, grad_norm: float, loss_window_ago: float | None) -> str | None:
+    def reason(self, steps: int, loss: float, grad_norm: float, loss_window_ago: float | None,
+               samples: int = 0) -> str | None:
         """Why a run stops after ``steps`` steps (full-data ``loss`` and gradient norm now; the
         loss ``window`` steps ago, None before that many), or None to go on. The first rule
         that holds wins, in this order: target, gradient, plateau, budget."""
@@ -204,6 +209,8 @@ class StopRules:
                     f"{self.window:,} steps, less than δ = {self.plateau:g}")
         if self.max_steps is not None and steps >= self.max_steps:
             return f"the budget of {self.max_steps:,} steps was used"
+        if self.max_samples is not None and samples >= self.max_samples:
+            return f"the budget of {self.max_samples:,} samples (gradient evaluations) was used"
         return None
 
     def describe(self) -> str:
@@ -216,6 +223,8 @@ class StopRules:
             parts.append(f"loss change < {self.plateau:g} over {self.window:,} steps")
         if self.max_steps is not None:
             parts.append(f"{self.max_steps:,} steps")
+        if self.max_samples is not None:
+            parts.append(f"{self.max_samples:,} samples")
         return ", ".join(parts)
 
 

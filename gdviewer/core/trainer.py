@@ -237,7 +237,7 @@ class Trainer:
         recent.append(full)
         ago = recent[0] if len(recent) == recent.maxlen else None
         gw, gb = self.surface.gradient(self._w, self._b)
-        reason = self._stops.reason(self.steps_done, full, math.hypot(gw, gb), ago)
+        reason = self._stops.reason(self.steps_done, full, math.hypot(gw, gb), ago, self.samples_seen)
         if reason is None:
             return False
         self.status = RunStatus.FINISHED

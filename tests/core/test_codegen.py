@@ -69,6 +69,8 @@ STEERED_CASES = [
                                                schedule=Schedule("inverse_time", decay=0.01),
                                                changes=(RunChange(50, "momentum", 0.5),))),
     ("gd-plateau-stop", RunConfig(lr=0.05, epochs=300, stop=StopRules(plateau=0.01, window=5))),
+    ("minibatch-sample-budget", RunConfig(algorithm="minibatch", batch_size=7, optimizer="sgd", lr=0.02, epochs=5,
+                                          stop=StopRules(max_samples=250))),
     ("sgd-exponential-gradient-stop", RunConfig(optimizer="sgd", lr=0.1, epochs=300,
                                                 schedule=Schedule("exponential", gamma=0.99),
                                                 stop=StopRules(grad_norm=0.5))),

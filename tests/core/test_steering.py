@@ -179,8 +179,9 @@ def reference_losses(config: RunConfig) -> tuple[np.ndarray, np.ndarray]:
 
 
 @pytest.mark.parametrize("stop", [StopRules(target=1.0), StopRules(grad_norm=0.5),
-                                  StopRules(plateau=0.01, window=5), StopRules(max_steps=13)],
-                         ids=["target", "grad_norm", "plateau", "max_steps"])
+                                  StopRules(plateau=0.01, window=5), StopRules(max_steps=13),
+                                  StopRules(max_samples=1234)],
+                         ids=["target", "grad_norm", "plateau", "max_steps", "max_samples"])
 def test_each_stopping_rule_stops_at_the_first_step_where_it_holds(stop):
     config = RunConfig(lr=0.05, epochs=300, stop=stop)
     loss, norm = reference_losses(config)
@@ -194,8 +195,10 @@ def test_each_stopping_rule_stops_at_the_first_step_where_it_holds(stop):
         before = np.concatenate([[start], loss])[:-stop.window]
         holds = np.zeros(loss.size, dtype=bool)
         holds[stop.window - 1:] = np.abs(before - loss[stop.window - 1:]) < stop.plateau
-    else:
+    elif stop.max_steps is not None:
         holds = steps >= stop.max_steps
+    else:
+        holds = steps * DATA.n >= stop.max_samples  # batch GD: every sample each step
     first = int(np.argmax(holds)) + 1
     assert holds.any() and 1 < first < 300
     history, trainer = train(DATA, config)

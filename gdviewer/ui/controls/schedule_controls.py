@@ -38,8 +38,10 @@ STOP_TEXTS = {
     "plateau": ("plateau δ", "stop once the full-data loss changed less than δ over the window", float),
     "window": ("over (steps)", "the plateau's window, in steps", int),
     "max_steps": ("max steps", "at most this many steps (empty: the epochs decide)", int),
+    "max_samples": ("max samples", "stop once this many samples were seen: the fair budget when runs of "
+                    "different batch sizes race (empty: none)", int),
 }
-OPTIONAL = ("target", "grad_norm", "plateau", "max_steps")
+OPTIONAL = ("target", "grad_norm", "plateau", "max_steps", "max_samples")
 
 
 class ScheduleControls(QGroupBox):
