@@ -27,6 +27,7 @@ def _record_redraws(window) -> list[tuple[float, str]]:
 def test_a_live_frame_is_drawn_in_two_halves_on_different_ticks(qtbot, window):
     window.document.apply_preset("Tutorial: stochastic GD")
     window.session.set_run_config(window.session.run_config.with_changes(epochs=40))
+    window.session.set_speed(400)  # (at full speed a warm process ends the 4,000 steps before 20 frames)
     calls = _record_redraws(window)
     window.session.play()
     qtbot.waitUntil(lambda: sum(1 for _t, n in calls if n == "loss") >= 20, timeout=30_000)
