@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from gdviewer.core.conditioning import RAW, XTransform, centred, standardised
 from gdviewer.core.surface import LossSurface
+from gdviewer.core.valley import valley_axes
 
 #: Slider positions (integers): fine enough that one step of a slider is a small change.
 TICKS = 1000
@@ -37,19 +38,15 @@ TICKS = 1000
 SCALE_REACH = 30.0
 
 
-def _curvatures(surface: LossSurface) -> tuple[float, float]:
-    lo, hi = (float(v) for v in surface.eigenvalues)
-    return lo, hi
-
-
 def valley_numbers(surface: LossSurface) -> str:
-    """κ, the stable limit and the best fixed step of batch GD on this surface, in words."""
-    lo, hi = _curvatures(surface)
-    if hi <= 0:
-        return "all x are equal: no valley to shape"
-    kappa = hi / lo if lo > 0 else math.inf
+    """κ, the stable limit and the best fixed step of batch GD on this surface, in words (the
+    engine's numbers: ``core/valley.py``)."""
+    axes = valley_axes(surface)
+    kappa = axes.condition_number
     kappa_text = "∞" if not math.isfinite(kappa) or kappa > 1e12 else f"{kappa:.3g}"
-    return f"κ = {kappa_text} · stable lr < {2.0 / hi:.3g} · best fixed lr {2.0 / (lo + hi):.3g}"
+    best = axes.best_learning_rate
+    best_text = "none (all x are equal)" if best is None else f"{best:.3g}"
+    return f"κ = {kappa_text} · stable lr < {axes.stable_learning_rate:.3g} · best fixed lr {best_text}"
 
 
 class ConditioningControls(QGroupBox):
