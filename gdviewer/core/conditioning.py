@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gdviewer.core.checks import finite
 from gdviewer.core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -37,15 +38,6 @@ MIN_SCALE = 1e-9
 MAX_SCALE = 1e12
 
 
-def _number(field: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(field, f"must be a number, got {_brief(value)}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ConfigError(field, f"must be a finite number, got {value}")
-    return value
-
-
 @dataclass(frozen=True)
 class XTransform:
     """x′ = (x − center) / scale, the feature the runs train on."""
@@ -58,8 +50,8 @@ class XTransform:
         """Return self if valid, else raise :class:`ConfigError` naming the field."""
         if self.kind not in KINDS:
             raise ConfigError("kind", f"must be one of {', '.join(KINDS)}, got {_brief(self.kind)}")
-        center = _number("center", self.center)
-        scale = _number("scale", self.scale)
+        center = finite("center", self.center)
+        scale = finite("scale", self.scale)
         if abs(center) > MAX_SHIFT:
             raise ConfigError("center", f"must be within ±{MAX_SHIFT:g}, got {center:g}")
         if not MIN_SCALE <= scale <= MAX_SCALE:

@@ -14,6 +14,7 @@ from typing import Any
 
 from gdviewer.core.batching import steps_per_epoch
 from gdviewer.core.budget import check_memory, check_work
+from gdviewer.core.checks import in_range, whole_number
 from gdviewer.core.errors import ConfigError
 from gdviewer.core.steering import (
     CONSTANT,
@@ -64,43 +65,6 @@ MAX_TOTAL_STEPS = 10_000_000
 MAX_ABS_PARAM = 1e12
 
 
-def _finite(field: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(field, f"must be a number, got {_brief(value)}")
-    try:
-        value = float(value)
-    except OverflowError:  # an int beyond float range (a JSON file can hold 10**400)
-        raise ConfigError(field, "must be a finite number, got an integer beyond ±1.8e308") from None
-    if not math.isfinite(value):
-        raise ConfigError(field, f"must be a finite number, got {value}")
-    return value
-
-
-def _integer(field: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        else:
-            raise ConfigError(field, f"must be a whole number from {low} to {high}, got {_brief(value)}")
-    if not low <= value <= high:
-        digits = str(value)
-        shown = digits if len(digits) <= 16 else f"{digits[:4]}… ({len(digits.lstrip('-'))} digits)"
-        raise ConfigError(field, f"must be a whole number from {low} to {high}, got {shown}")
-    return value
-
-
-def _in_range(field: str, value: Any, low: float, high: float, *, low_open: bool = False,
-              high_open: bool = False) -> float:
-    v = _finite(field, value)
-    bad_low = v <= low if low_open else v < low
-    bad_high = v >= high if high_open else v > high
-    if bad_low or bad_high:
-        lo = "(" if low_open else "["
-        hi = ")" if high_open else "]"
-        raise ConfigError(field, f"must be in {lo}{low:g}, {high:g}{hi}, got {v:g}")
-    return v
-
-
 @dataclass(frozen=True)
 class DataConfig:
     """Synthetic data as in the tutorial: ``y = slope·x + intercept + noise·N(0, 1)``.
@@ -125,16 +89,16 @@ class DataConfig:
 
     def validate(self) -> DataConfig:
         """Return self if every field is valid, else raise :class:`ConfigError`."""
-        _in_range("slope", self.slope, -1e6, 1e6)
-        _in_range("intercept", self.intercept, -1e6, 1e6)
-        _in_range("noise", self.noise, 0.0, 1e6)
-        _in_range("x_start", self.x_start, -1e6, 1e6)
-        _in_range("x_stop", self.x_stop, -1e6, 1e6)
+        in_range("slope", self.slope, -1e6, 1e6)
+        in_range("intercept", self.intercept, -1e6, 1e6)
+        in_range("noise", self.noise, 0.0, 1e6)
+        in_range("x_start", self.x_start, -1e6, 1e6)
+        in_range("x_stop", self.x_stop, -1e6, 1e6)
         if self.x_stop <= self.x_start:
             raise ConfigError("x_stop", f"must be greater than x_start ({self.x_start:g})")
-        _integer("seed", self.seed, 0, 2**63 - 1)
+        whole_number("seed", self.seed, 0, 2**63 - 1)
         if self.n_points is None:
-            step = _in_range("x_step", self.x_step, 0.0, 1e6, low_open=True)
+            step = in_range("x_step", self.x_step, 0.0, 1e6, low_open=True)
             ratio = (self.x_stop - self.x_start) / step
             if not math.isfinite(ratio):  # a tiny step overflows the count to infinity
                 raise ConfigError("x_step", f"gives more than {MAX_POINTS:,} points; make it larger")
@@ -144,7 +108,7 @@ class DataConfig:
             if count > MAX_POINTS:
                 raise ConfigError("x_step", f"gives {count:,} points; the limit is {MAX_POINTS:,}")
         else:
-            _integer("n_points", self.n_points, 2, MAX_POINTS)
+            whole_number("n_points", self.n_points, 2, MAX_POINTS)
         return self
 
     @property
@@ -205,25 +169,25 @@ class RunConfig:
             raise ConfigError("algorithm", f"must be one of {', '.join(ALGORITHMS)}, got {_brief(self.algorithm)}")
         if self.optimizer not in OPTIMIZERS:
             raise ConfigError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, got {_brief(self.optimizer)}")
-        _in_range("lr", self.lr, 0.0, 1e6, low_open=True)
-        _in_range("momentum", self.momentum, 0.0, 1.0, high_open=True)
-        _in_range("beta1", self.beta1, 0.0, 1.0, high_open=True)
-        _in_range("beta2", self.beta2, 0.0, 1.0, high_open=True)
-        _in_range("alpha", self.alpha, 0.0, 1.0, high_open=True)
-        _in_range("eps", self.eps, 0.0, 1.0, low_open=True)
-        _integer("epochs", self.epochs, 1, MAX_EPOCHS)
-        _in_range("init_w", self.init_w, -MAX_ABS_PARAM, MAX_ABS_PARAM)
-        _in_range("init_b", self.init_b, -MAX_ABS_PARAM, MAX_ABS_PARAM)
-        _integer("shuffle_seed", self.shuffle_seed, 0, 2**63 - 1)
+        in_range("lr", self.lr, 0.0, 1e6, low_open=True)
+        in_range("momentum", self.momentum, 0.0, 1.0, high_open=True)
+        in_range("beta1", self.beta1, 0.0, 1.0, high_open=True)
+        in_range("beta2", self.beta2, 0.0, 1.0, high_open=True)
+        in_range("alpha", self.alpha, 0.0, 1.0, high_open=True)
+        in_range("eps", self.eps, 0.0, 1.0, low_open=True)
+        whole_number("epochs", self.epochs, 1, MAX_EPOCHS)
+        in_range("init_w", self.init_w, -MAX_ABS_PARAM, MAX_ABS_PARAM)
+        in_range("init_b", self.init_b, -MAX_ABS_PARAM, MAX_ABS_PARAM)
+        whole_number("shuffle_seed", self.shuffle_seed, 0, 2**63 - 1)
         if not isinstance(self.shuffle, bool):
             raise ConfigError("shuffle", f"must be true or false, got {_brief(self.shuffle)}")
         if self.optimizer == "nesterov" and self.momentum <= 0:
             raise ConfigError("momentum", "must be above 0 for Nesterov momentum")
         high = n_points if n_points is not None else MAX_POINTS
         if self.algorithm == "minibatch":
-            _integer("batch_size", self.batch_size, 1, high)
+            whole_number("batch_size", self.batch_size, 1, high)
         else:
-            _integer("batch_size", self.batch_size, 1, MAX_POINTS)
+            whole_number("batch_size", self.batch_size, 1, MAX_POINTS)
         if n_points is not None and n_points < 2:
             raise ConfigError("data", f"needs at least 2 points, got {n_points}")
         if n_points is not None:

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from reprlib import repr as _brief
 from typing import Any
 
+from gdviewer.core.checks import in_range, whole_floats_to_int, whole_number
 from gdviewer.core.errors import ConfigError
 
 SCHEDULES: tuple[str, ...] = ("constant", "step", "exponential", "inverse_time", "cosine", "warmup")
@@ -33,32 +34,6 @@ SCHEDULE_LABELS: dict[str, str] = {
 #: What a change made while a run trains may set (the optimiser's param-group values).
 STEERABLE: tuple[str, ...] = ("lr", "momentum", "beta1", "beta2")
 MAX_SCHEDULE_STEPS = 10_000_000
-
-
-def _number(field: str, value: Any, low: float, high: float, *, low_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(float(value)):
-        raise ConfigError(field, f"must be a finite number, got {_brief(value)}")
-    value = float(value)
-    if value < low or value > high or (low_open and value == low):
-        raise ConfigError(field, f"must be in {'(' if low_open else '['}{low:g}, {high:g}], got {value:g}")
-    return value
-
-
-def whole_floats_to_int(config: Any, names: tuple[str, ...]) -> None:
-    """Store a whole float given for a count (20.0) as an int: validate() accepts it, torch needs
-    int (a JSON file or a form may write 20.0). The settings dataclasses all use it."""
-    for name in names:
-        value = getattr(config, name)
-        if isinstance(value, float) and value.is_integer():
-            object.__setattr__(config, name, int(value))
-
-
-def _whole(field: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(field, f"must be a whole number from {low:,} to {high:,}, got {_brief(value)}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -82,12 +57,12 @@ class Schedule:
     def validate(self) -> Schedule:
         if self.kind not in SCHEDULES:
             raise ConfigError("schedule", f"must be one of {', '.join(SCHEDULES)}, got {_brief(self.kind)}")
-        _whole("schedule every", self.every, 1, MAX_SCHEDULE_STEPS)
-        _number("schedule gamma", self.gamma, 0.0, 1.0, low_open=True)
-        _number("schedule decay", self.decay, 0.0, 1e6)
-        _number("schedule floor", self.floor, 0.0, 1.0)
-        _whole("schedule warmup", self.warmup, 1, MAX_SCHEDULE_STEPS)
-        _number("schedule start", self.start, 0.0, 1.0, low_open=True)
+        whole_number("schedule every", self.every, 1, MAX_SCHEDULE_STEPS)
+        in_range("schedule gamma", self.gamma, 0.0, 1.0, low_open=True)
+        in_range("schedule decay", self.decay, 0.0, 1e6)
+        in_range("schedule floor", self.floor, 0.0, 1.0)
+        whole_number("schedule warmup", self.warmup, 1, MAX_SCHEDULE_STEPS)
+        in_range("schedule start", self.start, 0.0, 1.0, low_open=True)
         return self
 
     @property
@@ -139,13 +114,13 @@ class RunChange:
 
     def validate(self, total_steps: int | None = None) -> RunChange:
         high = MAX_SCHEDULE_STEPS if total_steps is None else max(total_steps - 1, 1)
-        _whole("change step", self.step, 1, high)
+        whole_number("change step", self.step, 1, high)
         if self.field not in STEERABLE:
             raise ConfigError("change", f"can set {', '.join(STEERABLE)}, not {_brief(self.field)}")
         if self.field == "lr":
-            _number("change lr", self.value, 0.0, 1e6, low_open=True)
+            in_range("change lr", self.value, 0.0, 1e6, low_open=True)
         else:
-            _number(f"change {self.field}", self.value, 0.0, 1.0)
+            in_range(f"change {self.field}", self.value, 0.0, 1.0)
             if self.value >= 1.0:
                 raise ConfigError(f"change {self.field}", f"must be below 1, got {self.value:g}")
         return self
@@ -179,16 +154,16 @@ class StopRules:
 
     def validate(self) -> StopRules:
         if self.grad_norm is not None:
-            _number("stop grad_norm", self.grad_norm, 0.0, 1e12, low_open=True)
+            in_range("stop grad_norm", self.grad_norm, 0.0, 1e12, low_open=True)
         if self.plateau is not None:
-            _number("stop plateau", self.plateau, 0.0, 1e12, low_open=True)
-        _whole("stop window", self.window, 1, MAX_SCHEDULE_STEPS)
+            in_range("stop plateau", self.plateau, 0.0, 1e12, low_open=True)
+        whole_number("stop window", self.window, 1, MAX_SCHEDULE_STEPS)
         if self.target is not None:
-            _number("stop target", self.target, 0.0, 1e300)
+            in_range("stop target", self.target, 0.0, 1e300)
         if self.max_steps is not None:
-            _whole("stop max_steps", self.max_steps, 1, MAX_SCHEDULE_STEPS)
+            whole_number("stop max_steps", self.max_steps, 1, MAX_SCHEDULE_STEPS)
         if self.max_samples is not None:
-            _whole("stop max_samples", self.max_samples, 1, 10**15)
+            whole_number("stop max_samples", self.max_samples, 1, 10**15)
         return self
 
     @property

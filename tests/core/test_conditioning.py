@@ -130,6 +130,7 @@ def test_all_equal_x_can_be_centred_but_not_scaled_by_a_zero_spread():
     ({"center": 1e13, "kind": "custom"}, "center"),
     ({"center": "1", "kind": "custom"}, "center"),
     ({"center": True, "kind": "custom"}, "center"),
+    ({"center": 10**400, "kind": "custom"}, "center"),  # a JSON file can hold it: beyond float (was an OverflowError)
     ({"kind": "whiten"}, "kind"),
     ({"center": 2.0}, "kind"),  # "none" with a shift
 ])

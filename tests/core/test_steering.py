@@ -215,6 +215,8 @@ def test_invalid_schedules_stops_and_changes_name_the_field():
         assert info.value.field == field
     with pytest.raises(ConfigError, match="stop grad_norm"):
         RunConfig(stop=StopRules(grad_norm=-1.0)).validate(100)
+    with pytest.raises(ConfigError, match="beyond"):  # an integer beyond float range, from a JSON file
+        RunConfig(stop=StopRules(plateau=10**400)).validate(100)
     with pytest.raises(ConfigError, match="order"):
         RunConfig(changes=(RunChange(5, "lr", 0.1), RunChange(3, "lr", 0.2))).validate(100)
     with pytest.raises(ConfigError, match="change step"):
