@@ -8,9 +8,9 @@ is timed call by call, by wrappers around the methods the frame and the view's s
 and summed per frame: while the run streams live (the frame's own timer) and while the
 timeline is scrubbed (a frame for each shown step). A fan that worked on all N samples a frame
 (per-sample gradients: ~100 ms; the moments again: ~20 ms) would fail the target.
-A second measure, informative, times whole frames (the panels' redraw and a synchronous repaint of the
-surface and loss panels: what the overlays cost to paint too) while scrubbing, with the
-overlays on and off in alternating blocks.
+The headline measure times whole frames (the panels' redraw and a synchronous repaint of the
+surface and loss panels: what the overlays cost to paint too, which their own calls do not
+show) while scrubbing, with the overlays on and off over the same steps in paired blocks.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def instrument(window) -> OverlayClock:
 
 def scrub_frames(window, steps: np.ndarray, paint: bool) -> np.ndarray:
     """A frame for each step in ``steps``: redraw (and, with ``paint``, repaint the surface and
-    loss panels now); returns each frame's milliseconds."""
+    loss panels now); returns each frame's milliseconds, redraw and repaint (len(steps) × 2)."""
     s = window.session
     viewports = [window.surface_panel.plot_widget.viewport(), window.loss_panel.plot_widget.viewport()]
     times = []
@@ -99,11 +99,31 @@ def scrub_frames(window, steps: np.ndarray, paint: bool) -> np.ndarray:
         start = time.perf_counter()
         s.set_view_step(int(k))
         window.redraw()
+        drawn = time.perf_counter()
         if paint:
             for viewport in viewports:
                 viewport.repaint()
-        times.append((time.perf_counter() - start) * 1000.0)
-    return np.array(times)
+        times.append(((drawn - start) * 1000.0, (time.perf_counter() - drawn) * 1000.0))
+    return np.array(times).reshape(-1, 2)
+
+
+def paired_blocks(window, steps: np.ndarray, blocks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whole frames (redraw and repaint) over the same steps with the overlays on and off, in
+    ``blocks`` blocks, the order swapped each block. This machine's speed drifts by ±20 % within
+    a minute, so each block's on − off difference of medians is taken one beside the other:
+    returns those differences (blocks × 3: redraw, repaint, whole frame) and all the frames with
+    them on and off (frames × 2)."""
+    differences, with_on, with_off = [], [], []
+    for i, block in enumerate(np.array_split(steps, blocks)):
+        medians = {}
+        for on in ((True, False) if i % 2 == 0 else (False, True)):
+            set_overlays(window, on)
+            scrub_frames(window, block[:2], paint=True)  # the toggle's own re-framing is not a frame
+            frames = scrub_frames(window, block, paint=True)
+            (with_on if on else with_off).append(frames)
+            medians[on] = np.array([*np.median(frames, axis=0), np.median(frames.sum(axis=1))])
+        differences.append(medians[True] - medians[False])
+    return np.array(differences), np.concatenate(with_on), np.concatenate(with_off)
 
 
 def run(quick: bool) -> list[Figure]:
@@ -137,28 +157,25 @@ def run(quick: bool) -> list[Figure]:
     scrub_frames(window, steps, paint=False)
     scrubbed = clock.take()
 
-    # whole frames with and without them, in alternating blocks (this machine's speed drifts)
-    with_on, with_off = [], []
-    for block in np.array_split(steps, 6):
-        for on, times in ((True, with_on), (False, with_off)):
-            set_overlays(window, on)
-            scrub_frames(window, block[:2], paint=True)  # the toggle's own re-framing is not a frame
-            times.append(scrub_frames(window, block, paint=True))
+    # whole frames with and without them: what they cost to draw and to paint
+    differences, with_on, with_off = paired_blocks(window, steps, blocks=10 if quick else 20)
     window.close()
-    with_on, with_off = np.concatenate(with_on), np.concatenate(with_off)
 
     both = np.concatenate([live, scrubbed])
     detail = (f"{both.size} frames ({live.size} streaming live, {scrubbed.size} scrubbing {steps_done:,} steps), "
               f"B = {BATCH}; median streaming {np.median(live):.2f}, scrubbing {np.median(scrubbed):.2f} ms")
     worst = (f"worst {both.max():.2f} ms (streaming {live.max():.2f}, scrubbing {scrubbed.max():.2f}); "
              f"a frame in twenty is slower than this")
-    added = float(np.median(with_on) - np.median(with_off))
+    redraw, repaint, whole = np.median(differences, axis=0)
+    frame_detail = (f"scrubbing, median of {len(differences)} paired blocks: redraw {redraw:+.2f}, repaint of the "
+                    f"surface and loss panels {repaint:+.2f} ms (blocks {differences[:, 2].min():+.1f} to "
+                    f"{differences[:, 2].max():+.1f}); a whole frame {np.median(with_on.sum(axis=1)):.1f} ms with "
+                    f"them, {np.median(with_off.sum(axis=1)):.1f} without")
     return [
+        Figure("overlays", "fan + axes at N=1e6: a frame with - without them", float(whole), "ms", "<= 5",
+               frame_detail),
         Figure("overlays", "fan + axes at N=1e6: their work a frame (median)", float(np.median(both)), "ms",
                "<= 5", detail),
         Figure("overlays", "fan + axes at N=1e6: their work a frame (95th pct)", float(np.percentile(both, 95)),
                "ms", "<= 5", worst),
-        Figure("overlays", "fan + axes at N=1e6: frame with - without them", added, "ms", "",
-               f"scrubbing: median redraw + repaint of the surface and loss panels {np.median(with_on):.1f} ms "
-               f"with them, {np.median(with_off):.1f} ms without ({with_on.size} frames each, alternating blocks)"),
     ]

@@ -49,8 +49,9 @@ def test_fan_is_off_by_default_and_draws_the_samples_from_the_shown_point(qtbot,
     data = s.dataset
     idx = sample_indices(data.n)
     assert len(xs) == 2 * idx.size  # one pair per drawn sample
-    # all the lines are in one curve item (and its dark halo, the same data)
-    assert items_holding(window, 2 * idx.size) == [overlay.halo, overlay.lines]
+    # all the lines are in one curve item, which draws their dark halo too (its shadow pen)
+    assert items_holding(window, 2 * idx.size) == [overlay.lines]
+    assert overlay.lines.opts["shadowPen"] is not None
     assert overlay.lines.opts["connect"] == "pairs"
     np.testing.assert_allclose(xs[0::2], w)
     np.testing.assert_allclose(ys[0::2], b)
@@ -138,7 +139,7 @@ def test_the_shown_steps_batch_is_the_mean_of_its_samples_lines_at_the_fans_scal
         assert (mx[0], my[0]) == pytest.approx((w, b))
         np.testing.assert_allclose(batch_arrow(overlay), -overlay.scale * members.mean(axis=0), rtol=1e-9,
                                    atol=1e-12)
-        assert f"thick red: step {k}'s batch,\nmean of its 10 red lines" in overlay.label.toPlainText()
+        assert "thick red: this step's batch,\nmean of its 10 red lines" in overlay.label.toPlainText()
         drawn[k] = batch_arrow(overlay) / overlay.scale
     assert not np.allclose(drawn[12], drawn[13])  # another step, another batch, another point
 
@@ -184,9 +185,42 @@ def test_a_frame_of_the_fan_touches_a_sample_not_every_point(qtbot, window, monk
     s.step(40)
     qtbot.waitUntil(lambda: s.steps_done == 40, timeout=30000)
     wait_state(qtbot, window, PAUSED)
+    texts: list[str] = []
+    monkeypatch.setattr(overlay.label, "setText", lambda text, *a: texts.append(text))
     for k in range(1, 41):  # scrubbing the timeline, a frame a step
         s.set_view_step(k)
         window.redraw()
         assert overlay.batch_gradient is not None
+    assert len(texts) <= 1  # its label is laid out again only when it says something else
     assert moments == [n]  # the data's moments: once per data set
     assert sizes and max(sizes) <= 200  # every other call: the drawn sample or the 32 of a batch
+
+
+def test_the_fans_label_keeps_clear_of_another_label_where_there_is_room(qtbot, window):
+    """Below the fan, its label would cover a label put there (as the valley's axes' or an
+    arrow's can be): it moves beside or above it instead, and stays in the view."""
+    window.document.apply_preset("Tutorial: stochastic GD")
+    s = window.session
+    window.apply_run_config(s.run_config.with_changes(algorithm="minibatch", batch_size=10))
+    panel, overlay = window.surface_panel, window.surface_panel.fan
+    overlay.checkbox.setChecked(True)
+    s.step(5)
+    qtbot.waitUntil(lambda: s.steps_done == 5, timeout=30000)
+    wait_state(qtbot, window, PAUSED)
+    window.redraw()
+
+    def rect(item):
+        return panel.view_box.mapSceneToView(item.sceneBoundingRect()).boundingRect()
+
+    below = rect(overlay.label)
+    obstacle = pg.TextItem("an axis's label, as wide", anchor=(0, 0))
+    panel.plot_item.addItem(obstacle, ignoreBounds=True)
+    obstacle.setPos(below.left(), below.bottom())  # its top left on the fan's label's (b points up)
+    overlay.keep_clear = lambda: [obstacle]
+    window.redraw()
+    assert not rect(overlay.label).intersects(rect(obstacle))
+    (v0, v1), _ = panel.view_box.viewRange()
+    assert v0 - 1e-9 <= rect(overlay.label).left() and rect(overlay.label).right() <= v1 + 1e-9
+    obstacle.hide()  # a hidden label is no obstacle: back below the fan
+    window.redraw()
+    assert rect(overlay.label) == below

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from gdviewer.ui.panels.axis_errors import ERROR_POINTS
 from gdviewer.ui.readouts import number
 from gdviewer.ui.session import FINISHED, PAUSED
 from tests.ui.conftest import wait_state
@@ -92,7 +93,7 @@ def test_errors_of_a_stochastic_run_have_no_closed_form_lines(qtbot, window):
 def test_a_long_run_is_drawn_from_envelopes(qtbot, window):
     panel, e_flat, _e_steep = stochastic_errors(qtbot, window, 40, 4000)
     x, y = panel.axis_errors.curves[0].xData, panel.axis_errors.curves[0].yData
-    assert len(y) <= 2100
+    assert len(y) <= ERROR_POINTS + 3  # (+ the start and the partial last bucket's pair)
     assert np.nanmax(y) == pytest.approx(e_flat.max(), rel=1e-6)  # peaks survive the thinning
     assert np.nanmin(y) == pytest.approx(e_flat.min(), rel=1e-6)
     assert x[0] == 0 and x[-1] <= 4000

@@ -12,10 +12,11 @@ not with the axes. The maths is ``core/gradient_fan.py``; this module only draws
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from gdviewer.core.batching import batch_size_for
@@ -64,19 +65,17 @@ class GradientFanOverlay:
         self.checkbox.setToolTip(TOOLTIP)
         self.checkbox.toggled.connect(lambda _on: self.update())
         # one item for all the samples' lines (an item per arrow costs ~0.3 ms a frame each),
-        # over one dark halo with the same data: white alone vanishes on viridis' yellow,
-        # black alone on its purple
+        # drawn over a dark halo by the same item (its shadow pen): white alone vanishes on
+        # viridis' yellow, black alone on its purple
         self.lines = pg.PlotCurveItem(connect="pairs")
-        self.halo = pg.PlotCurveItem(connect="pairs")
         self.mean = pg.PlotCurveItem()
         self.ellipse = pg.PlotCurveItem()
         self.label = pg.TextItem(anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 200))
         # the shown step's batch at the fan's scale: its members' lines, and their mean
         self.batch_lines = pg.PlotCurveItem(connect="pairs")
-        self.batch_halo = pg.PlotCurveItem()
         self.batch_mean = pg.PlotCurveItem()
-        for z, item in enumerate((self.halo, self.lines, self.batch_lines, self.ellipse, self.mean,
-                                  self.batch_halo, self.batch_mean, self.label)):
+        for z, item in enumerate((self.lines, self.batch_lines, self.ellipse, self.mean, self.batch_mean,
+                                  self.label)):
             plot_item.addItem(item, ignoreBounds=True)
             item.setZValue(6 + 0.1 * z)  # above the paths, under the gradient arrows
         self._fan: GradientFan | None = None
@@ -87,6 +86,8 @@ class GradientFanOverlay:
         self.batch_count = 0  # its samples (the last batch of an epoch can be short)
         self.scale: float | None = None  # the common factor of the lines last drawn
         self.batch_size: int | None = None
+        #: The other labels on the surface (the valley's axes', the arrows'): the fan's keeps clear.
+        self.keep_clear: Callable[[], list[pg.TextItem]] = list
         # a new view range (a pan, a zoom, the panel following the path) redraws the fan once
         # control is back in the event loop: in a frame the panel's redraw, which moves the
         # range first, has drawn it by then (the fan was drawn twice a frame while streaming)
@@ -103,7 +104,7 @@ class GradientFanOverlay:
     def restyle(self, style: PlotStyle) -> None:
         """Pens and the label's font for the theme, zoom and presentation mode (lines on the
         heatmap, whose colours do not change with the theme: white reads on all of viridis)."""
-        self.halo.setPen(style.pen((0, 0, 0, 70), 3))
+        self.lines.setShadowPen(style.pen((0, 0, 0, 70), 3))
         self.lines.setPen(style.pen((255, 255, 255, 170), 1))
         self.mean.setPen(style.pen(SKY, 3.5))  # the full data's direction: blue, as the "all data" arrow
         self.ellipse.setPen(style.pen(VERMILLION, 2.5))
@@ -111,7 +112,7 @@ class GradientFanOverlay:
         # the batch: red as the ellipse where batches land, solid and thick as the full line, over
         # a dark halo (red alone fades on viridis' green)
         self.batch_lines.setPen(style.pen((213, 94, 0, 200), 1.5))  # VERMILLION, a little faint
-        self.batch_halo.setPen(style.pen((0, 0, 0, 110), 6))
+        self.batch_mean.setShadowPen(style.pen((60, 60, 60), 6))  # opaque: drawn as one segment, not a path
         self.batch_mean.setPen(style.pen(VERMILLION, 3.5))
 
     def fan_of(self, dataset: Dataset) -> GradientFan:
@@ -124,7 +125,7 @@ class GradientFanOverlay:
     def _clear(self) -> None:
         if self.scale is None and not self.label.isVisible():
             return  # already clear: nothing to repaint each frame while the fan is off
-        for item in (self.halo, self.lines, self.mean, self.ellipse):
+        for item in (self.lines, self.mean, self.ellipse):
             item.setData([], [])
         self.label.hide()
         self.scale = None
@@ -133,7 +134,7 @@ class GradientFanOverlay:
     def _clear_batch(self) -> None:
         if self.batch_gradient is None:
             return
-        for item in (self.batch_lines, self.batch_halo, self.batch_mean):
+        for item in (self.batch_lines, self.batch_mean):
             item.setData([], [])
         self.batch_gradient = None
 
@@ -179,13 +180,12 @@ class GradientFanOverlay:
         xs = np.column_stack([np.full(len(ends), w), ends[:, 0]]).reshape(-1)
         ys = np.column_stack([np.full(len(ends), b), ends[:, 1]]).reshape(-1)
         self.lines.setData(xs, ys, connect="pairs")
-        self.halo.setData(xs, ys, connect="pairs")
         tip = (w - scale * full[0], b - scale * full[1])
         self.mean.setData([w, tip[0]], [b, tip[1]])
         ring = np.array([w, b]) - scale * fan.batch_ellipse(w, b, self.batch_size, ELLIPSE_POINTS)
         self.ellipse.setData(ring[:, 0], ring[:, 1])
         batch_tip = self._draw_batch(s, w, b, scale)
-        self._place_label(np.vstack([ring, [[w, b]], batch_tip]), fan.n, s.shown_steps)
+        self._place_label(np.vstack([ring, [[w, b]], batch_tip]), fan.n)
 
     def _draw_batch(self, s: Moment, w: float, b: float, scale: float) -> np.ndarray:
         """The shown step's batch at the fan's scale: each member's own line and their mean,
@@ -207,7 +207,6 @@ class GradientFanOverlay:
             self.batch_lines.setData([], [])
         tip = (w - scale * g[0], b - scale * g[1])
         self.batch_mean.setData([w, tip[0]], [b, tip[1]])
-        self.batch_halo.setData([w, tip[0]], [b, tip[1]])
         return np.array([tip])
 
     def _common_scale(self, vectors: np.ndarray) -> float | None:
@@ -226,25 +225,42 @@ class GradientFanOverlay:
             return None
         return FAN_FRACTION * side / longest
 
-    def _place_label(self, ring: np.ndarray, n: int, k: int) -> None:
+    def _place_label(self, ring: np.ndarray, n: int) -> None:
         """"batch of B" and, under it, what the thick red line is, below the ellipse, the
         fan's point and the red line's tip (``ring``: all three; the gradient arrows' labels
         sit above their tips), moved left as far as needed to stay in the view (a batch of all
-        the data always lands on the full gradient: the ellipse is a dot there)."""
+        the data always lands on the full gradient: the ellipse is a dot there); beside or above
+        them instead where it would cover another label (the valley's axes', the arrows')."""
         if self.batch_size >= n:
             text = f"batch of all {n:,}: the full gradient"
         elif self.batch_gradient is None:
             text = f"batch of {self.batch_size:,} lands here (1 σ)"
         else:
             members = "its one sample" if self.batch_count == 1 else f"mean of its {self.batch_count:,} red lines"
-            text = (f"batch of {self.batch_size:,} lands here (1 σ)\n"  # short lines: the panel is
-                    f"thick red: step {k:,}'s batch,\n{members}")  # narrow in a 1024 px window
-        if text != self.label.toPlainText():  # (laying the text out again costs more than the rest)
+            # short lines: the panel is narrow in a 1024 px window; no step number: the text is
+            # laid out again only when it changes (that costs more than the rest of the fan)
+            text = f"batch of {self.batch_size:,} lands here (1 σ)\nthick red: this step's batch,\n{members}"
+        if text != self.label.toPlainText():
             self.label.setText(text)
         (v0, v1), _ = self.view_box.viewRange()
-        px_w, _ = self.view_box.viewPixelSize()
-        width = self.label.boundingRect().width() * px_w  # the text's width in view units
-        low = int(np.argmin(ring[:, 1]))  # from the lowest point the text runs clear of the ring
-        x = max(v0, min(float(ring[low, 0]), v1 - width))
-        self.label.setPos(x, float(ring[low, 1]))
+        px_w, px_h = self.view_box.viewPixelSize()
+        box = self.label.boundingRect()  # in pixels: a TextItem ignores the view's scaling
+        width, height = box.width() * px_w, box.height() * px_h  # in view units
+        low, high = int(np.argmin(ring[:, 1])), int(np.argmax(ring[:, 1]))
+        below = (float(ring[low, 0]), float(ring[low, 1]))  # the text's top left
+        others = [self.view_box.mapSceneToView(item.sceneBoundingRect()).boundingRect()
+                  for item in self.keep_clear() if item.isVisible()]
+        places = [below]  # below; beside what it would cover; above (over the arrows' labels)
+        for other in others:
+            if QRectF(below[0], below[1] - height, width, height).intersects(other):
+                places += [(other.right() + 4 * px_w, below[1]), (other.left() - width - 4 * px_w, below[1])]
+        places.append((float(ring[high, 0]), float(ring[high, 1]) + height))
+        places = [(max(v0, min(x, v1 - width)), y) for x, y in places]  # inside the view
+
+        def covered(at: tuple[float, float]) -> float:
+            rect = QRectF(at[0], at[1] - height, width, height)
+            return sum(max(0.0, cut.width()) * max(0.0, cut.height())
+                       for cut in (rect.intersected(other) for other in others))
+
+        self.label.setPos(*min(places, key=covered))  # the first of the least covered
         self.label.show()
