@@ -30,11 +30,11 @@ from gdviewer.presets import load_presets
 from gdviewer.ui.banner import Banner
 from gdviewer.ui.data_loader import CsvLoader
 from gdviewer.ui.files import RecentFiles
-from gdviewer.ui.frame import StatusLine
 from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.surface_panel import SurfacePanel
 from gdviewer.ui.questions import Questions
 from gdviewer.ui.session import RUNNING, Session
+from gdviewer.ui.status_line import StatusLine
 
 #: What a state of the document is: the session spec and the file it belongs to (None: untitled).
 State = tuple[SessionSpec, Path | None]

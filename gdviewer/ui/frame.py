@@ -15,22 +15,21 @@ Paused, scrubbing or finished, a frame is drawn whole, so the panels show one mo
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from gdviewer.core.moment import Moment
 from gdviewer.ui.controls.timeline import Timeline
-from gdviewer.ui.paced_text import PacedText, streaming
+from gdviewer.ui.paced_text import streaming
 from gdviewer.ui.panels.data_panel import DataPanel
 from gdviewer.ui.panels.loss_panel import LossPanel
 from gdviewer.ui.panels.parameters_panel import ParametersPanel
 from gdviewer.ui.panels.surface_panel import SurfacePanel
 from gdviewer.ui.readouts import ReadoutTable
 from gdviewer.ui.session import Session
+from gdviewer.ui.status_line import StatusLine
 
 FRAME_INTERVAL_MS = 30  # ≈ 33 redraws a second at most
 MIN_TICK_GAP_MS = 4  # between two ticks of the frame clock, however late the first was
@@ -50,55 +49,6 @@ class Panels:
 
     def by_key(self) -> dict[str, object]:
         return {"surface": self.surface, "data": self.data, "loss": self.loss, "parameters": self.parameters}
-
-
-class StatusLine:
-    """The status bar's permanent fields (state, epoch, step, loss, w, b) and the loading bar."""
-
-    KEYS = ("state", "epoch", "step", "loss", "w", "b")
-
-    def __init__(self, bar: QStatusBar) -> None:
-        self.bar = bar
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setFixedWidth(140)
-        self.progress.setAccessibleName("Loading progress")
-        # showing it must not re-lay out the window (that would repaint every panel)
-        policy = self.progress.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.progress.setSizePolicy(policy)
-        self.progress.hide()
-        bar.addPermanentWidget(self.progress)
-        self.labels: dict[str, QLabel] = {}
-        self._texts: dict[str, PacedText] = {}
-        for key in self.KEYS:
-            label = QLabel()
-            label.setAccessibleName(f"Status {key}")
-            label.setMinimumWidth(70)
-            self.labels[key] = label
-            self._texts[key] = PacedText(label.setText)
-            bar.addPermanentWidget(label)
-
-    def say(self, text: str, ms: int = 5000) -> None:
-        """A passing message."""
-        self.bar.showMessage(text, ms)
-
-    def show_state(self, session: Session) -> None:
-        replay = " (replay)" if session.view_step is not None else ""
-        self._texts["state"].set(session.state.capitalize() + replay, live=False)
-
-    def update(self, session: Session) -> None:
-        """The shown step's numbers."""
-        s = session.moment()
-        n = s.shown_steps
-        epoch = s.shown_epoch
-        w, b = s.params
-        loss = float(s.surface.loss(w, b)) if math.isfinite(w) and math.isfinite(b) else math.inf
-        self.show_state(session)
-        live = streaming(s)
-        for key, text in (("epoch", f"Epoch {epoch}/{s.run_config.epochs}"), ("step", f"Step {n:,}/{s.total_steps:,}"),
-                          ("loss", f"Loss {loss:.5g}"), ("w", f"w {w:.5g}"), ("b", f"b {b:.5g}")):
-            self._texts[key].set(text, live=live)
 
 
 def settle_range(panel) -> None:

@@ -52,7 +52,7 @@ from gdviewer.ui.document import Document, DocumentParts, window_title
 from gdviewer.ui.engine_loader import EngineLoader
 from gdviewer.ui.exports import Exports
 from gdviewer.ui.files import RecentFiles
-from gdviewer.ui.frame import Frame, Panels, StatusLine
+from gdviewer.ui.frame import Frame, Panels
 from gdviewer.ui.help_panel import HELP_PANEL_TITLE, HelpPanel, add_help_buttons
 from gdviewer.ui.icons import icon
 from gdviewer.ui.lesson_mode import LessonMode, LessonParts
@@ -68,6 +68,7 @@ from gdviewer.ui.race_undo import RaceSnapshot, RestartRace, worth_keeping
 from gdviewer.ui.readouts import ReadoutTable
 from gdviewer.ui.recovery import Autosave
 from gdviewer.ui.session import DIVERGED, FAILED, FINAL_STATES, PAUSED, READY, RUNNING, Session
+from gdviewer.ui.status_line import StatusLine
 from gdviewer.ui.step_panel import StepPanel
 from gdviewer.ui.sweep_view import SweepDialog
 from gdviewer.ui.tour import TourOverlay, main_window_targets, raised_dock, remember_tour_seen

@@ -118,3 +118,51 @@ def test_all_x_equal_draws_the_line_of_optima(qtbot, window):
     a, b = drawn_segment(panel.valley.lines[0])
     direction = (b - a) / np.linalg.norm(b - a)
     assert abs(direction @ np.array([1.0, -2.0]) / np.sqrt(5)) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_a_label_goes_to_its_lines_other_end_rather_than_under_another_label(qtbot, window):
+    """The fan's label (any label in ``keep_clear``) where an axis's label would go: the axis's
+    label moves to the other end of its line, and back when the other label has gone."""
+    import pyqtgraph as pg
+
+    from gdviewer.ui.panels.common import view_rect
+
+    panel = window.surface_panel
+    panel.axes_box.setChecked(True)
+    window.redraw()
+    valley = panel.valley
+    flat = valley.labels[0]
+    before = view_rect(panel.view_box, flat)
+    other = pg.TextItem("another label, as wide as this axis's own label", anchor=(0, 1))
+    panel.plot_item.addItem(other, ignoreBounds=True)
+    other.setPos(before.left(), before.top())  # its bottom left on the axis label's (b points up)
+    other.updateTransform(force=True)
+    assert view_rect(panel.view_box, other).intersects(before)
+    valley.keep_clear = lambda: [other]
+    valley.place_labels()
+    after = view_rect(panel.view_box, flat)
+    assert not after.intersects(view_rect(panel.view_box, other))
+    assert abs(after.center().y() - before.center().y()) > 5 * after.height()  # the other end
+    other.hide()
+    valley.place_labels()
+    assert view_rect(panel.view_box, flat) == before
+
+
+def test_the_fans_label_with_no_room_asks_the_axes_labels_to_move(qtbot, window):
+    import pyqtgraph as pg
+
+    panel = window.surface_panel
+    panel.axes_box.setChecked(True)
+    panel.fan.checkbox.setChecked(True)
+    window.redraw()
+    calls: list[int] = []
+    panel.fan.crowded = lambda: calls.append(1)
+    window.redraw()
+    assert calls == []  # room enough
+    (v0, _v1), (_u0, u1) = panel.view_box.viewRange()
+    wall = pg.TextItem("x" * 400 + "\n" * 60, anchor=(0, 0))  # a label over the whole view
+    panel.plot_item.addItem(wall, ignoreBounds=True)
+    wall.setPos(v0, u1)
+    panel.fan.keep_clear = lambda: [wall]
+    window.redraw()
+    assert calls  # the fan's label covers it wherever it goes: the others are told

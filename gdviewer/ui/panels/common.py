@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -293,3 +293,9 @@ def style_text(item: pg.TextItem, style: PlotStyle, color: object | None = None,
     item.setColor(style.foreground if color is None else color)
     item.fill = pg.mkBrush(*style.label_fill)
     item.setFont(style.font(scale))
+
+
+def view_rect(view_box: pg.ViewBox, item: pg.GraphicsObject) -> QRectF:
+    """Where ``item`` is drawn, in the view's coordinates (a TextItem ignores the view's
+    scaling, so its size in data units changes with the zoom)."""
+    return view_box.mapSceneToView(item.sceneBoundingRect()).boundingRect()

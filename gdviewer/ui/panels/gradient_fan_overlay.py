@@ -25,7 +25,7 @@ from gdviewer.core.gradient_fan import GradientFan, batch_gradient, per_sample_g
 from gdviewer.core.moment import Moment
 from gdviewer.core.run_status import RunStatus
 from gdviewer.core.surface import LossSurface
-from gdviewer.ui.panels.common import SKY, VERMILLION, style_text
+from gdviewer.ui.panels.common import SKY, VERMILLION, style_text, view_rect
 from gdviewer.ui.theme import LIGHT_PLOTS, PlotStyle
 
 #: The longest drawn line spans this fraction of the smaller side of the view.
@@ -88,6 +88,8 @@ class GradientFanOverlay:
         self.batch_size: int | None = None
         #: The other labels on the surface (the valley's axes', the arrows'): the fan's keeps clear.
         self.keep_clear: Callable[[], list[pg.TextItem]] = list
+        #: Called when the label covers one of them wherever it goes (they may move instead).
+        self.crowded: Callable[[], None] = lambda: None
         # a new view range (a pan, a zoom, the panel following the path) redraws the fan once
         # control is back in the event loop: in a frame the panel's redraw, which moves the
         # range first, has drawn it by then (the fan was drawn twice a frame while streaming)
@@ -230,7 +232,8 @@ class GradientFanOverlay:
         fan's point and the red line's tip (``ring``: all three; the gradient arrows' labels
         sit above their tips), moved left as far as needed to stay in the view (a batch of all
         the data always lands on the full gradient: the ellipse is a dot there); beside or above
-        them instead where it would cover another label (the valley's axes', the arrows')."""
+        them instead where it would cover another label (the valley's axes', the arrows'); with no
+        room, the others are told (``crowded``)."""
         if self.batch_size >= n:
             text = f"batch of all {n:,}: the full gradient"
         elif self.batch_gradient is None:
@@ -248,8 +251,7 @@ class GradientFanOverlay:
         width, height = box.width() * px_w, box.height() * px_h  # in view units
         low, high = int(np.argmin(ring[:, 1])), int(np.argmax(ring[:, 1]))
         below = (float(ring[low, 0]), float(ring[low, 1]))  # the text's top left
-        others = [self.view_box.mapSceneToView(item.sceneBoundingRect()).boundingRect()
-                  for item in self.keep_clear() if item.isVisible()]
+        others = [view_rect(self.view_box, item) for item in self.keep_clear() if item.isVisible()]
         places = [below]  # below; beside what it would cover; above (over the arrows' labels)
         for other in others:
             if QRectF(below[0], below[1] - height, width, height).intersects(other):
@@ -262,5 +264,9 @@ class GradientFanOverlay:
             return sum(max(0.0, cut.width()) * max(0.0, cut.height())
                        for cut in (rect.intersected(other) for other in others))
 
-        self.label.setPos(*min(places, key=covered))  # the first of the least covered
+        at = min(places, key=covered)  # the first of the least covered
+        self.label.setPos(*at)
         self.label.show()
+        if covered(at) > 0:
+            self.label.updateTransform(force=True)  # its size in the view, for the others to read
+            self.crowded()

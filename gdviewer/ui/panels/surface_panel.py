@@ -131,7 +131,11 @@ class SurfacePanel(PanelWidget):
         self.batch_box.setToolTip("Faint contours of the loss of just the samples this step used. For one "
                                   "sample it is a valley along a line (shown when paused or slow).")
         self.valley = ValleyOverlay(self.plot_item)
+        # labels keep clear of each other: the fan's moves each frame; where it finds no room,
+        # the axes' labels are placed again around it (at their lines' other ends)
         self.fan.keep_clear = lambda: [*self.valley.labels, *self.gradients.labels.values()]
+        self.valley.keep_clear = lambda: [self.fan.label]
+        self.fan.crowded = self.valley.place_labels
         self.axes_box = QCheckBox("axes")
         self.axes_box.setAccessibleName("Show the valley's axes")
         self.axes_box.setToolTip("The valley's steep and flat directions through the optimum (the Hessian's "

@@ -12,13 +12,14 @@ placed again only when the view is re-framed or resized, to stay inside it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from gdviewer.core.surface import LossSurface
 from gdviewer.core.valley import ValleyAxes, valley_axes
-from gdviewer.ui.panels.common import GREEN, PURPLE, style_text
+from gdviewer.ui.panels.common import GREEN, PURPLE, style_text, view_rect
 from gdviewer.ui.theme import LIGHT_PLOTS, TEXT_CONTRAST, PlotStyle, readable_colour
 
 #: Flat axis first, steep second, as in ValleyAxes: (colour, where its label sits along the
@@ -67,6 +68,9 @@ class ValleyOverlay:
         self.halos: list[pg.InfiniteLine] = []
         self.lines: list[pg.InfiniteLine] = []
         self.labels: list[pg.TextItem] = []
+        #: Other labels on the surface (the fan's): an axis's label goes to its line's other end
+        #: rather than under one of them.
+        self.keep_clear: Callable[[], list[pg.TextItem]] = list
         for _colour, _position in AXIS_LOOK:
             halo = pg.InfiniteLine(angle=0, movable=False)
             line = pg.InfiniteLine(angle=0, movable=False)
@@ -129,7 +133,7 @@ class ValleyOverlay:
         box = (v0, v1, u0, u1)
         star = QRectF(self.axes.optimum[0] - STAR_PX * px_w, self.axes.optimum[1] - STAR_PX * px_h,
                       2 * STAR_PX * px_w, 2 * STAR_PX * px_h)
-        taken = [star]
+        taken = [star, *(view_rect(self.view_box, item) for item in self.keep_clear() if item.isVisible())]
         for which in (1, 0):  # the steep axis first: the flat one's label moves if they meet
             at = AXIS_LOOK[which][1]
             for position in (at, 1.0 - at):  # this end, else the other
