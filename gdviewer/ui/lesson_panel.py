@@ -10,8 +10,10 @@ student clicks it; the lesson mode passes the click in with :meth:`take_click`).
 from __future__ import annotations
 
 import html
+import math
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -89,6 +91,8 @@ class LessonPanel(QWidget):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)  # (tight: on a projector the question's last choice must show too)
+        self.options.setSpacing(0)
         layout.addWidget(self.heading)
         layout.addLayout(buttons)  # at the top: on a projector the step may need scrolling, these must not
         layout.addWidget(self.text, 3)
@@ -99,11 +103,30 @@ class LessonPanel(QWidget):
         layout.addWidget(self.result, 2)
         layout.addWidget(self.mode)
         layout.addWidget(self.summary_button)
-        self.text.setMinimumHeight(self.fontMetrics().height() * 5)
+        self.text.document().contentsChanged.connect(self.fit_text)
         self.question: Question | None = None
         self.prompt = ""
         self.clicked: tuple[float, float] | None = None
         self.revealed = False
+
+    #: The prompt's box shows this many lines before it scrolls (when the panel has the room, as
+    #: tall as its text).
+    TEXT_LINES = 5
+
+    def fit_text(self) -> None:
+        """The prompt's box no taller than its text: a two-line prompt in a five-line box pushed
+        the question and its choices below the fold of a projector's lesson tab. A longer text
+        (the explanation after the reveal) gets TEXT_LINES lines, more where there is room."""
+        doc = self.text.document()
+        doc.setTextWidth(self.text.viewport().width())
+        needed = math.ceil(doc.size().height()) + 2 * self.text.frameWidth()
+        lines = self.fontMetrics().height()
+        self.text.setMinimumHeight(min(needed, lines * self.TEXT_LINES))
+        self.text.setMaximumHeight(max(needed, lines * 2))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_text()  # a narrower box wraps the text into more lines
 
     # --- a step -------------------------------------------------------------------------
     def show_step(self, lesson: Lesson, index: int, step: Step, mode: str) -> None:

@@ -54,13 +54,18 @@ class StatusLine:
         until the message fits beside the rest."""
         for key in self.GIVE_WAY:
             self.labels[key].show()
+        self.fit(message)
+
+    def fit(self, message: str) -> None:
+        """Hide GIVE_WAY fields until ``message`` fits (none shown again: no flicker while the
+        fields' numbers change width or the window is resized under a message)."""
         if not message:
             return
         needed = self.bar.fontMetrics().horizontalAdvance(message) + self.MESSAGE_MARGIN_PX
-        fields = [self.progress, *self.labels.values()]
+        spacing = self.bar.layout().spacing()
         for key in self.GIVE_WAY:
-            taken = sum(max(w.sizeHint().width(), w.minimumWidth()) + self.bar.layout().spacing()
-                        for w in fields if w is self.progress or not w.isHidden())
+            taken = sum(max(w.sizeHint().width(), w.minimumWidth()) + spacing
+                        for w in (self.progress, *self.labels.values()) if w is self.progress or not w.isHidden())
             if self.bar.width() - taken >= needed:
                 return
             self.labels[key].hide()
@@ -81,3 +86,4 @@ class StatusLine:
         for key, text in (("epoch", f"Epoch {epoch}/{s.run_config.epochs}"), ("step", f"Step {n:,}/{s.total_steps:,}"),
                           ("loss", f"Loss {loss:.5g}"), ("w", f"w {w:.5g}"), ("b", f"b {b:.5g}")):
             self._texts[key].set(text, live=live)
+        self.fit(self.bar.currentMessage())  # wider numbers, or a narrower window, under a message

@@ -182,11 +182,12 @@ class ViewOptions(QObject):
         if w.dockWidgetArea(dock) != right:
             w.tabifyDockWidget(self.docks["data"], dock)
             dock.show()
-            dock.raise_()
-            # the worked step needs the height: the loss and parameter panels stay, smaller
-            height = w.height()
-            w.resizeDocks([dock, self.docks["loss"], self.docks["parameters"]],
-                          [round(height * 0.56), round(height * 0.2), round(height * 0.2)], Qt.Orientation.Vertical)
+        dock.raise_()
+        # the worked step (a lesson's question and its choices) needs the height: the loss and
+        # parameter panels stay, smaller (also when the dock was a tab there already: a lesson's is)
+        height = w.height()
+        w.resizeDocks([dock, self.docks["loss"], self.docks["parameters"]],
+                      [round(height * 0.56), round(height * 0.2), round(height * 0.2)], Qt.Orientation.Vertical)
 
     def _restore_layout(self) -> None:
         """The docks and the window's geometry (maximised or not) from before presentation mode."""

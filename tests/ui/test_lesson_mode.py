@@ -125,3 +125,32 @@ def test_save_as_lesson_step_adds_the_windows_setup_to_a_lesson_that_then_opens(
     assert [r.config for r in runs] == [r.config for r in window.session.runs]
     assert window.lesson.open(target)
     assert [r.config for r in window.session.runs] == [r.config for r in runs]
+
+
+def test_on_a_projector_the_question_and_every_choice_show_without_scrolling(qtbot, window, monkeypatch):
+    """1024 × 768 in presentation mode: the lesson tab is given most of the column, the prompt's
+    box is no taller than its text, and the question's choices are all inside the visible part
+    of the tab (they were below the fold: a five-line box held a two-line prompt)."""
+    from PySide6.QtCore import QPoint
+
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(1024, 768))  # (offscreen)
+    window.resize(1024, 768)
+    lesson = window.lesson
+    assert lesson.open(shipped_lessons()[1])
+    while lesson.progress.step.question is None or lesson.progress.step.question.kind != "fate":
+        lesson.forward()
+    window.view_options.set_presentation(True)
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.lesson_dock.height() > 0.3 * window.height(), timeout=5000)
+    qtbot.wait(200)  # (the fit after the resize)
+    panel = window.lesson_panel
+    text = panel.text
+    fitted = max(text.document().size().height() + 2 * text.frameWidth(), 2 * panel.fontMetrics().height())
+    assert text.height() <= fitted + 2  # (at least two lines' room)
+    viewport = window.lesson_dock.widget().viewport()
+    buttons = panel.group.buttons()
+    assert len(buttons) == 3
+    for button in [*buttons, panel.ask]:
+        bottom = button.mapTo(viewport, QPoint(0, button.height()))
+        assert 0 <= bottom.y() <= viewport.height(), f"{button.text()!r} is below the fold"
+    window.view_options.set_presentation(False)

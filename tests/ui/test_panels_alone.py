@@ -111,3 +111,17 @@ def test_the_surface_contours_are_level_sets_of_the_loss(qtbot, shown):
     losses = DATA.surface.loss(xs[finite], ys[finite])
     levels = np.unique(np.round(np.log(losses), 6))
     assert 1 <= levels.size <= CONTOUR_LEVELS, "every contour point lies on one of the few levels"
+
+
+def test_a_readout_that_wraps_keeps_the_height_of_its_lines(qtbot, shown):
+    """A dock's layout does not ask a wrapping label for its height at its width: the panel
+    sets the readout's minimum height to its lines, so a squeezed panel (beside a lesson on a
+    projector) does not draw a second line over its plot."""
+    panel = make(qtbot, ParametersPanel, shown)
+    panel.resize(260, 300)
+    qtbot.wait(20)
+    panel.set_readout_now("w = -10 (w* = -5.002) · b = -20 (b* = 0.02379), and a longer tail to wrap")
+    line = panel.readout.fontMetrics().height()
+    assert panel.readout.minimumHeight() >= 2 * line  # wrapped: two lines or more
+    panel.set_readout_now("short")
+    assert panel.readout.minimumHeight() < 2 * line  # back to one

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -164,10 +164,25 @@ class PanelWidget(QWidget):
         self.readout.setText(text)
         self.readout.setToolTip("")
         self._readout_text.forget()
+        self.fit_readout_height()
 
     def _show_readout(self, text: str, full: str) -> None:
         self.readout.setText(text)
         self.readout.setToolTip(full)
+        self.fit_readout_height()
+
+    def fit_readout_height(self) -> None:
+        """The readout's minimum height: the lines its text wraps into at its width. A dock's
+        layout does not ask a wrapping label for its height at a width, so a squeezed panel (a
+        lesson beside it on a projector) drew the second line over the plot's axis. Changed only
+        when the number of lines does (a new minimum lays the window out again)."""
+        label = self.readout  # (its heightForWidth never returns less than its minimum: worked out here)
+        margins = label.contentsMargins()
+        width = max(label.width() - margins.left() - margins.right() - 2 * label.margin(), 1)
+        text = label.fontMetrics().boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, label.text())
+        height = text.height() + margins.top() + margins.bottom() + 2 * label.margin()
+        if height != label.minimumHeight():
+            label.setMinimumHeight(height)
 
     #: Presentation mode folds the row above the plot away (options, not content) to give the
     #: plot the height; a panel whose row shows content (the data's equation) keeps it.
@@ -218,6 +233,7 @@ class PanelWidget(QWidget):
         hint = self.plot_item.effectiveSizeHint(Qt.SizeHint.MinimumSize)
         # (plus the plot item's own margins and rounding in its layout)
         self.plot_widget.setMinimumSize(math.ceil(hint.width()) + 12, math.ceil(hint.height()) + 2)
+        self.fit_readout_height()  # (a new width or font: the readout may wrap into more lines)
 
     def restyle(self) -> None:
         """Re-make the panel's own pens and text from ``self.style`` (subclasses)."""
