@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_short_soak_runs_clean(tmp_path):
     out = tmp_path / "soak.json"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "gdviewer.soak", "--seconds", "10", "--json", str(out)],
+    done = subprocess.run([sys.executable, "-m", "gdviewer.soak", "--seconds", "5", "--json", str(out)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(out.read_text())
