@@ -124,4 +124,6 @@ def test_a_readout_that_wraps_keeps_the_height_of_its_lines(qtbot, shown):
     line = panel.readout.fontMetrics().height()
     assert panel.readout.minimumHeight() >= 2 * line  # wrapped: two lines or more
     panel.set_readout_now("short")
+    assert panel.readout.minimumHeight() >= 2 * line  # (text changes only grow it: no re-layout a frame)
+    panel.fit_minimum_size()  # a resize or a new font fits it again
     assert panel.readout.minimumHeight() < 2 * line  # back to one

@@ -171,17 +171,19 @@ class PanelWidget(QWidget):
         self.readout.setToolTip(full)
         self.fit_readout_height()
 
-    def fit_readout_height(self) -> None:
+    def fit_readout_height(self, exact: bool = False) -> None:
         """The readout's minimum height: the lines its text wraps into at its width. A dock's
         layout does not ask a wrapping label for its height at a width, so a squeezed panel (a
-        lesson beside it on a projector) drew the second line over the plot's axis. Changed only
-        when the number of lines does (a new minimum lays the window out again)."""
+        lesson beside it on a projector) drew the second line over the plot's axis. A new
+        minimum lays the window out again, so as the text changes it only grows (numbers
+        streaming near the wrap would re-lay the window out each frame); ``exact`` (a resize,
+        a new font) fits it to the text as it is."""
         label = self.readout  # (its heightForWidth never returns less than its minimum: worked out here)
         margins = label.contentsMargins()
         width = max(label.width() - margins.left() - margins.right() - 2 * label.margin(), 1)
         text = label.fontMetrics().boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, label.text())
         height = text.height() + margins.top() + margins.bottom() + 2 * label.margin()
-        if height != label.minimumHeight():
+        if height > label.minimumHeight() or (exact and height != label.minimumHeight()):
             label.setMinimumHeight(height)
 
     #: Presentation mode folds the row above the plot away (options, not content) to give the
@@ -233,7 +235,7 @@ class PanelWidget(QWidget):
         hint = self.plot_item.effectiveSizeHint(Qt.SizeHint.MinimumSize)
         # (plus the plot item's own margins and rounding in its layout)
         self.plot_widget.setMinimumSize(math.ceil(hint.width()) + 12, math.ceil(hint.height()) + 2)
-        self.fit_readout_height()  # (a new width or font: the readout may wrap into more lines)
+        self.fit_readout_height(exact=True)  # (a new width or font: the readout may wrap differently)
 
     def restyle(self) -> None:
         """Re-make the panel's own pens and text from ``self.style`` (subclasses)."""
