@@ -127,3 +127,25 @@ def test_a_readout_that_wraps_keeps_the_height_of_its_lines(qtbot, shown):
     assert panel.readout.minimumHeight() >= 2 * line  # (text changes only grow it: no re-layout a frame)
     panel.fit_minimum_size()  # a resize or a new font fits it again
     assert panel.readout.minimumHeight() < 2 * line  # back to one
+
+
+def test_a_narrow_loss_panel_names_its_curves_briefly(qtbot, shown):
+    """In a narrow panel (a projector's column) the legend's column took most of the width:
+    the two curves are then "batch" and "all data", and in full again when it is wide."""
+    panel = make(qtbot, LossPanel, shown)
+
+    def names():
+        return [label.text for _sample, label in panel.plot_item.legend.items]
+
+    panel.resize(900, 400)
+    panel.fit_minimum_size()
+    assert names() == ["batch loss (this step)", "full-data loss"]
+    panel.resize(300, 400)
+    panel.fit_minimum_size()
+    assert names() == ["batch", "all data"]
+    panel.set_axis_errors(True)  # (the error rows replace them; back, still short)
+    panel.set_axis_errors(False)
+    assert names() == ["batch", "all data"]
+    panel.resize(900, 400)
+    panel.fit_minimum_size()
+    assert names() == ["batch loss (this step)", "full-data loss"]

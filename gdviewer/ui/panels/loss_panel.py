@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from gdviewer.core.moment import Moment
@@ -21,6 +22,13 @@ X_AXES = {"steps": "step", "epochs": "epoch", "samples": "samples seen (gradient
 OTHER_RUN_POINTS = 600
 
 
+#: The two loss curves' names in the legend, in full and short (a narrow panel).
+NAMES = {"batch": ("batch loss (this step)", "batch"), "full": ("full-data loss", "all data")}
+#: Short names below this many times the long name's width: in a projector's narrow column the
+#: legend's column took most of the panel and left the loss curve a third of it.
+SHORT_NAMES_BELOW = 3.0
+
+
 class LossPanel(PanelWidget):
     """Loss against steps, epochs or samples seen; linear or log scale."""
 
@@ -29,8 +37,9 @@ class LossPanel(PanelWidget):
         self.moment = moment
         self.x_axis = "steps"
         self.legend()
-        self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(BLUE + "66", width=1), name="batch loss (this step)")
-        self.full_curve = pg.PlotDataItem(pen=pg.mkPen(VERMILLION, width=2), name="full-data loss")
+        self.short_names = False
+        self.batch_curve = pg.PlotDataItem(pen=pg.mkPen(BLUE + "66", width=1), name=NAMES["batch"][0])
+        self.full_curve = pg.PlotDataItem(pen=pg.mkPen(VERMILLION, width=2), name=NAMES["full"][0])
         self.full_pen = AdaptivePen(self.full_curve, VERMILLION)
         for item in (self.batch_curve, self.full_curve):
             self.plot_item.addItem(item)
@@ -100,7 +109,7 @@ class LossPanel(PanelWidget):
         for item in (self.batch_curve, self.full_curve, *(curve for curve, _env in self.other_curves)):
             item.setVisible(not on)
         legend = self.plot_item.legend
-        for item, name in ((self.batch_curve, "batch loss (this step)"), (self.full_curve, "full-data loss")):
+        for item, name in self._names():
             legend.removeItem(item)
             if not on:
                 legend.addItem(item, name)
@@ -109,6 +118,25 @@ class LossPanel(PanelWidget):
         self.plot_item.setLabel("left", "|error|" if on else "MSE loss")
         self.set_log_scale(self.log_box.isChecked())
         self.frame_run()  # (pyqtgraph's switch to a log scale auto-ranges x too)
+
+    def _names(self) -> tuple[tuple[pg.PlotDataItem, str], ...]:
+        which = 1 if self.short_names else 0
+        return (self.batch_curve, NAMES["batch"][which]), (self.full_curve, NAMES["full"][which])
+
+    def fit_minimum_size(self) -> None:
+        """Short names in the legend when the panel is narrow for the long ones (then the
+        minimum size, which the legend's width is part of)."""
+        long = QFontMetricsF(self.style.font()).horizontalAdvance(NAMES["batch"][0])
+        short = self.width() < SHORT_NAMES_BELOW * long
+        if short != self.short_names:
+            self.short_names = short
+            legend = self.plot_item.legend
+            for item, name in self._names():
+                label = legend.getLabel(item)
+                if label is not None:
+                    label.setText(name)
+            legend.updateSize()
+        super().fit_minimum_size()
 
     def frame_run(self) -> None:
         """Fix the x-axis to the whole run, so the curve grows into a still frame (and the
