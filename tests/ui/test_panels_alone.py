@@ -149,3 +149,25 @@ def test_a_narrow_loss_panel_names_its_curves_briefly(qtbot, shown):
     panel.resize(900, 400)
     panel.fit_minimum_size()
     assert names() == ["batch loss (this step)", "full-data loss"]
+
+
+def test_contour_labels_never_touch_each_other(qtbot, shown):
+    """In large text on a small panel (a projector) two levels' labels ran together ("585146"):
+    a label that would touch one already placed is left out."""
+    from dataclasses import replace
+
+    from gdviewer.ui.theme import LIGHT_PLOTS
+
+    panel = make(qtbot, SurfacePanel, shown)
+    for size, font_pt in (((500, 400), 9.0), ((320, 300), 20.0), ((260, 240), 28.0)):
+        panel.resize(*size)
+        panel.apply_style(replace(LIGHT_PLOTS, font_pt=font_pt))
+        panel.recompute_surface()
+        qtbot.wait(20)
+        for label in panel.contour_layer.labels:
+            label.updateTransform(force=True)
+        rects = [label.sceneBoundingRect() for label in panel.contour_layer.labels]
+        assert rects, size
+        for i, a in enumerate(rects):
+            for b in rects[i + 1:]:
+                assert not a.intersects(b), (size, font_pt)

@@ -19,6 +19,8 @@ from gdviewer.ui.theme import PlotStyle
 
 CONTOUR_SHAPE = (72, 72)  # pg.isocurve is pure Python: the cost grows with the grid's area
 CONTOUR_LEVELS = 8
+#: Pixels kept clear between two level labels (in large text "585" and "146" ran together).
+LABEL_GAP_PX = 6
 
 
 class ContourLayer:
@@ -84,9 +86,19 @@ class ContourLayer:
             self.curve.setData([], [])
 
     def _label(self, text: str, w: float, b: float) -> None:
+        """A level's label at (w, b), unless it would touch one already drawn (in pixels, with
+        LABEL_GAP_PX between): an outer level's label, placed first, wins over an inner one."""
         label = pg.TextItem(text, color=(255, 255, 255), anchor=(0.5, 0.5))
         if self._font is not None:
             label.setFont(self._font)
+        px_w, px_h = self.plot_item.getViewBox().viewPixelSize()
+        if px_w > 0 and px_h > 0:
+            size = label.boundingRect()  # in pixels: a TextItem ignores the view's scaling
+            for other in self.labels:
+                other_size, pos = other.boundingRect(), other.pos()
+                if (abs(pos.x() - w) / px_w < (size.width() + other_size.width()) / 2 + LABEL_GAP_PX
+                        and abs(pos.y() - b) / px_h < (size.height() + other_size.height()) / 2 + LABEL_GAP_PX):
+                    return
         label.setPos(w, b)
         self.plot_item.addItem(label, ignoreBounds=True)
         self.labels.append(label)
