@@ -58,7 +58,8 @@ class ParametersPanel(PanelWidget):
         for line, colour in ((self.w_opt, w_colour), (self.b_opt, VERMILLION)):
             line.setPen(st.pen(colour, 1, style=dash))
             line.label.setColor(colour)
-            line.label.fill = pg.mkBrush(*st.label_fill)
+            # translucent (the theme's label fill is opaque): the curves under "b* = …" show through
+            line.label.fill = pg.mkBrush(*st.label_fill[:3], 170)
             line.label.setFont(st.font())
 
     def _label_lines_in_view(self, *_args: object) -> None:
