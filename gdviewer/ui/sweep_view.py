@@ -3,7 +3,9 @@
 The runs are computed in a background thread by the engine's vectorised sweep. The plot
 marks where runs diverge (shaded) and the stable limit the theory predicts (dashed), so
 students see the prediction and the experiment agree. Clicking a point adds a run with that
-learning rate to the run list.
+learning rate to the run list. "Compare" sweeps the same runs again with another lr schedule
+(cosine decay for a constant rate, a constant rate for a schedule), drawn beside: where a
+decaying rate reaches lower and where it still blows up.
 """
 
 from __future__ import annotations
@@ -13,15 +15,33 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from gdviewer.core.config import ALGORITHM_LABELS, OPTIMIZER_LABELS
+from gdviewer.core.config import ALGORITHM_LABELS, OPTIMIZER_LABELS, RunConfig
 from gdviewer.core.errors import ConfigError
+from gdviewer.core.steering import Schedule
 from gdviewer.ui.background import BackgroundCall
 from gdviewer.ui.controls.fields import NumberField
-from gdviewer.ui.panels.common import BLUE, GREY, VERMILLION, style_axis, style_legend, style_text
+from gdviewer.ui.panels.common import BLUE, GREEN, GREY, VERMILLION, style_axis, style_legend, style_text
 from gdviewer.ui.session import Session
 from gdviewer.ui.theme import PlotStyle, set_tone
+
+
+def compared(config: RunConfig) -> tuple[str, RunConfig]:
+    """The run's settings with the other schedule to compare with, and its name: cosine decay
+    (to 0 over the run) for a constant rate, a constant rate for any schedule."""
+    if config.schedule.constant:
+        return "with cosine decay", config.with_changes(schedule=Schedule(kind="cosine"))
+    return "with a constant lr", config.with_changes(schedule=Schedule())
 
 
 class SweepDialog(QDialog):
@@ -49,6 +69,12 @@ class SweepDialog(QDialog):
         form = QFormLayout()
         for f in self.fields.values():
             form.addRow(f.label, f)
+        self.compare_name, self.compare_config = compared(session.run_config)
+        self.compare_box = QCheckBox(f"Compare: the same runs {self.compare_name}")
+        self.compare_box.setToolTip("Sweep the same learning rates again with another schedule and draw both: "
+                                    "lr·f(t) with f falling from 1 to 0 (cosine), or f = 1 (constant)")
+        form.addRow("", self.compare_box)
+        self.compared_result = None
         self.run_button = QPushButton("Run sweep")
         self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.run_sweep)
@@ -63,6 +89,9 @@ class SweepDialog(QDialog):
         self.curve = pg.PlotDataItem(pen=pg.mkPen(BLUE, width=2), symbol="o", symbolSize=6,
                                      symbolBrush=BLUE, name="final loss")
         self.curve.sigPointsClicked.connect(self._on_points_clicked)
+        self.compare_curve = pg.PlotDataItem(pen=pg.mkPen(GREEN, width=2, style=Qt.PenStyle.DashLine), symbol="s",
+                                             symbolSize=5, symbolBrush=GREEN, name=f"final loss {self.compare_name}")
+        self.compare_curve.sigPointsClicked.connect(self._on_points_clicked)
         self.diverged_points = pg.PlotDataItem(pen=None, symbol="x", symbolSize=10, symbolBrush=VERMILLION,
                                                symbolPen=pg.mkPen(VERMILLION), name="diverged (drawn at the top)")
         self.region = pg.LinearRegionItem(brush=pg.mkBrush(213, 94, 0, 40), movable=False)
@@ -70,8 +99,9 @@ class SweepDialog(QDialog):
         self.limit_label = pg.TextItem(color="k", anchor=(1.05, 0), fill=pg.mkBrush(255, 255, 255, 200))
         self.best_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(GREY, style=Qt.PenStyle.DotLine),
                                          label="least squares", labelOpts={"position": 0.1})
-        for it in (self.region, self.curve, self.diverged_points):
+        for it in (self.region, self.curve, self.diverged_points, self.compare_curve):
             item.addItem(it)
+        self.compare_curve.hide()
         item.addItem(self.limit_line, ignoreBounds=True)
         item.addItem(self.best_line, ignoreBounds=True)
         item.addItem(self.limit_label, ignoreBounds=True)
@@ -106,6 +136,8 @@ class SweepDialog(QDialog):
         self.curve.setPen(style.pen(colour, 2))
         self.curve.setSymbolBrush(colour)
         self.curve.setSymbolSize(style.marker(6))
+        self.compare_curve.setPen(style.pen(GREEN, 2, style=Qt.PenStyle.DashLine))
+        self.compare_curve.setSymbolSize(style.marker(5))
         self.diverged_points.setSymbolSize(style.marker(10))
         self.diverged_points.setSymbolPen(style.pen(VERMILLION, 1))
         self.best_line.setPen(style.pen(style.grey, 1, style=Qt.PenStyle.DotLine))
@@ -142,13 +174,16 @@ class SweepDialog(QDialog):
         from gdviewer.core.sweep import sweep_learning_rates
 
         dataset, config = self.session.dataset, self.session.run_config
+        other = self.compare_config if self.compare_box.isChecked() else None
         self.run_button.setEnabled(False)
         set_tone(self.status, None)
-        self.status.setText(f"Training {lrs.size} runs together…")
-        self.task.start(lambda report: sweep_learning_rates(dataset, config, lrs, progress=report))
+        self.status.setText(f"Training {lrs.size * (2 if other else 1)} runs together…")
+        self.task.start(lambda report: (sweep_learning_rates(dataset, config, lrs, progress=report),
+                                        sweep_learning_rates(dataset, other, lrs) if other is not None else None))
         return True
 
-    def _on_done(self, result) -> None:
+    def _on_done(self, results) -> None:
+        result, self.compared_result = results
         self.result = result
         self.run_button.setEnabled(True)
         lrs, loss = result.learning_rates, result.final_loss
@@ -178,8 +213,22 @@ class SweepDialog(QDialog):
             parts.append(f"Runs diverge from lr ≈ {first:.3g} (shaded).")
         if result.stable_lr is not None:
             parts.append(f"Theory: stable below ≈ {result.stable_lr:.3g} (dashed).")
+        parts += self._draw_compared()
         self.status.setText(" ".join(parts))
         self.finished_sweep.emit()
+
+    def _draw_compared(self) -> list[str]:
+        """The compared sweep's finite final losses (green, dashed) and what it says."""
+        other = self.compared_result
+        if other is None:
+            self.compare_curve.hide()
+            return []
+        ok = np.isfinite(other.final_loss)
+        self.compare_curve.setData(other.learning_rates[ok], np.maximum(other.final_loss[ok], 1e-30))
+        self.compare_curve.show()
+        first = other.first_divergent_lr
+        return [f"{self.compare_name.capitalize()} (green): "
+                + (f"runs diverge from lr ≈ {first:.3g}." if first is not None else "no run diverges.")]
 
     def _label_learning_rates(self, low: float, high: float) -> None:
         """Ticks at 1, 2 and 5 × 10ᵏ only (pyqtgraph's minor log labels overlap)."""

@@ -178,3 +178,45 @@ def test_choosing_a_rate_from_the_sweep_adds_that_run_and_resets_the_race(qtbot,
         assert s.runs[-1].config.lr == 0.01235 and len(s.runs) == 3
     finally:
         dialog.close()
+
+
+def test_the_sweep_compares_the_same_runs_with_another_schedule(qtbot, window):
+    """"Compare": the same rates swept again with cosine decay (the run's rate is constant),
+    drawn green beside the run's own curve; the numbers are the engine's sweep of that run."""
+    from gdviewer.core.steering import Schedule
+
+    window.document.apply_preset("Tutorial: stochastic GD")
+    dialog = open_sweep(qtbot, window)
+    try:
+        assert dialog.compare_box.text() == "Compare: the same runs with cosine decay"
+        assert not dialog.compare_curve.isVisible()
+        dialog.fields["count"].set_value(12)
+        dialog.compare_box.setChecked(True)
+        with qtbot.waitSignal(dialog.finished_sweep, timeout=SWEEP_TIMEOUT_MS):
+            assert dialog.run_sweep() is True
+        lrs = field_rates(dialog)
+        config = window.session.run_config
+        own = sweep_learning_rates(window.session.dataset, config, lrs)
+        cosine = sweep_learning_rates(window.session.dataset, config.with_changes(schedule=Schedule(kind="cosine")),
+                                      lrs)
+        np.testing.assert_array_equal(dialog.result.final_loss, own.final_loss)
+        ok = np.isfinite(cosine.final_loss)
+        assert dialog.compare_curve.isVisible()
+        np.testing.assert_array_equal(dialog.compare_curve.xData, lrs[ok])
+        np.testing.assert_allclose(dialog.compare_curve.yData, np.maximum(cosine.final_loss[ok], 1e-30))
+        assert not np.array_equal(own.final_loss, cosine.final_loss)  # another schedule, other runs
+        assert "With cosine decay (green)" in dialog.status.text()
+        dialog.compare_box.setChecked(False)  # off: one sweep, one curve
+        with qtbot.waitSignal(dialog.finished_sweep, timeout=SWEEP_TIMEOUT_MS):
+            dialog.run_sweep()
+        assert not dialog.compare_curve.isVisible() and "green" not in dialog.status.text()
+    finally:
+        dialog.close()
+    # a run with a schedule is compared with a constant rate
+    window.apply_run_config(window.session.run_config.with_changes(schedule=Schedule(kind="cosine")))
+    dialog = open_sweep(qtbot, window)
+    try:
+        assert dialog.compare_box.text() == "Compare: the same runs with a constant lr"
+        assert dialog.compare_config.schedule.constant
+    finally:
+        dialog.close()
