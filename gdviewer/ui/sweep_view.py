@@ -132,7 +132,7 @@ class SweepDialog(QDialog):
         for name in ("left", "bottom"):
             style_axis(item.getAxis(name), style)
         style_legend(self.legend, style)
-        self.legend.setBrush(pg.mkBrush(*style.label_fill[:3], 150))  # over the data: translucent, the curves show
+        self.legend.setBrush(style.see_through_fill())  # over the data: the curves under it show
         colour = style.blue
         self.curve.setPen(style.pen(colour, 2))
         self.curve.setSymbolBrush(colour)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 THEMES = ("system", "light", "dark")
@@ -103,6 +103,15 @@ class PlotStyle:
         if style is None:
             return pg.mkPen(color, width=width * self.line_scale)
         return pg.mkPen(color, width=width * self.line_scale, style=style)
+
+    #: Alpha of the fill behind text that lies on curves rather than on the heatmap (the
+    #: parameters panel's w*/b* labels, the sweep's legend): the curves under it show through.
+    SEE_THROUGH_ALPHA = 160
+
+    def see_through_fill(self) -> QBrush:
+        """The label fill, translucent: for text over curves the user must still see (a
+        translucent fill is slower to paint, so only there)."""
+        return pg.mkBrush(*self.label_fill[:3], self.SEE_THROUGH_ALPHA)
 
     def marker(self, size: float) -> float:
         """Marker size: half as much bigger as lines get thicker."""

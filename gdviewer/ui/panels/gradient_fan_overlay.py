@@ -252,21 +252,23 @@ class GradientFanOverlay:
         low, high = int(np.argmin(ring[:, 1])), int(np.argmax(ring[:, 1]))
         below = (float(ring[low, 0]), float(ring[low, 1]))  # the text's top left
         others = [view_rect(self.view_box, item) for item in self.keep_clear() if item.isVisible()]
+
+        def rect_at(at: tuple[float, float]) -> QRectF:  # the label's rectangle with its top left at ``at``
+            return QRectF(at[0], at[1] - height, width, height)
+
+        def covered(at: tuple[float, float]) -> float:
+            return sum(max(0.0, cut.width()) * max(0.0, cut.height())
+                       for cut in (rect_at(at).intersected(other) for other in others))
+
         places = [below]  # below; beside what it would cover; above (over the arrows' labels)
         for other in others:
-            if QRectF(below[0], below[1] - height, width, height).intersects(other):
+            if rect_at(below).intersects(other):
                 places += [(other.right() + 4 * px_w, below[1]), (other.left() - width - 4 * px_w, below[1])]
         places.append((float(ring[high, 0]), float(ring[high, 1]) + height))
         places = [(max(v0, min(x, v1 - width)), y) for x, y in places]  # inside the view
-
-        def covered(at: tuple[float, float]) -> float:
-            rect = QRectF(at[0], at[1] - height, width, height)
-            return sum(max(0.0, cut.width()) * max(0.0, cut.height())
-                       for cut in (rect.intersected(other) for other in others))
-
-        at = min(places, key=covered)  # the first of the least covered
-        self.label.setPos(*at)
+        cover, index = min((covered(place), i) for i, place in enumerate(places))  # the first of the least covered
+        self.label.setPos(*places[index])
         self.label.show()
-        if covered(at) > 0:
+        if cover > 0:
             self.label.updateTransform(force=True)  # its size in the view, for the others to read
             self.crowded()

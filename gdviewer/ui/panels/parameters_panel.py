@@ -58,8 +58,7 @@ class ParametersPanel(PanelWidget):
         for line, colour in ((self.w_opt, w_colour), (self.b_opt, VERMILLION)):
             line.setPen(st.pen(colour, 1, style=dash))
             line.label.setColor(colour)
-            # translucent (the theme's label fill is opaque): the curves under "b* = …" show through
-            line.label.fill = pg.mkBrush(*st.label_fill[:3], 170)
+            line.label.fill = st.see_through_fill()  # the curves under "b* = …" show through
             line.label.setFont(st.font())
 
     def _label_lines_in_view(self, *_args: object) -> None:
